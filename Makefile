@@ -1,0 +1,47 @@
+# Every target sets up what it needs: the first one run creates .venv and
+# installs the project with its test tools; later runs reuse it.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8888
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: lab test lint unit notebooks-test browser bench student notebooks clean help
+
+help:
+	@echo "make lab        set up, then start JupyterLab on notebooks/ (127.0.0.1, token auth)"
+	@echo "make test       set up, then run every test (ruff, unit, widgets, notebooks, browser)"
+	@echo "make bench      set up, then print benchmark figures as JSON lines"
+	@echo "make student    write student copies without solutions to student/"
+	@echo "make notebooks  re-execute every notebook in place on a fresh kernel"
+	@echo "make clean      remove the environment and build outputs"
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing the project and its tools into $(VENV) (first time: about a minute)..."
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 | grep -v "is ignored: it is neither" || true
+	@$(PY) -c "import helpers, nbval, ipywidgets, jupyterlab" || (echo "Set-up failed: see the pip output above." && exit 1)
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+		--ServerApp.root_dir=notebooks
+
+lint: $(STAMP)
+	$(PY) -m ruff check helpers tests bench tools notebooks
+
+test: lint
+	MPLBACKEND=Agg $(PY) -m pytest $(NBVAL) tests notebooks
+
+bench: $(STAMP)
+	MPLBACKEND=Agg $(PY) bench/run.py
+
+student: $(STAMP)
+	$(PY) tools/make_student.py notebooks student
+
+notebooks: $(STAMP)
+	$(PY) tools/build_notebooks.py --execute
+
+clean:
+	rm -rf $(VENV) build student .hypothesis
