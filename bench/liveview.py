@@ -1,0 +1,51 @@
+"""Shared code for the live-view benchmarks: the fast update against the naive redraw."""
+
+from __future__ import annotations
+
+import io
+import statistics
+import time
+
+import numpy as np
+
+
+def sweep_ms(slider, values) -> list[float]:
+    """Time from setting ``slider.value`` to the new PNG being in the Image widget, per step."""
+    times = []
+    for v in values:
+        t0 = time.perf_counter()
+        slider.value = v  # observers run synchronously: compute, draw, render, set Image.value
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def naive_redraw_ms(panels, steps: int = 5, kinds=None) -> float:
+    """The naive way: a new pyplot figure per step, every panel redrawn, ``bbox_inches='tight'``.
+
+    ``panels`` is a function ``step -> list of 2-D arrays``; returns the median ms per step.
+    This is what ``interact`` + ``plt.subplots`` + ``plt.show`` costs on each slider move.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    times = []
+    for step in range(steps):
+        t0 = time.perf_counter()
+        maps = panels(step)
+        fig, axes = plt.subplots(1, len(maps), figsize=(2.2 * len(maps), 2.6))
+        for ax, m in zip(np.atleast_1d(axes), maps):
+            ax.imshow(m, cmap="RdBu_r")
+            ax.set_title("panel")
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", bbox_inches="tight")
+        plt.close(fig)
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def summary(name: str, fast: list[float], naive: float) -> dict:
+    med = statistics.median(fast)
+    return {"bench": name, "value": round(med, 2), "unit": "ms", "worst": round(max(fast), 2),
+            "baseline": round(naive, 2), "ratio": round(naive / med, 1), "target": "median <= 20 ms, ratio >= 10"}

@@ -1,0 +1,108 @@
+"""The live-view toolkit shared by every notebook.
+
+An :class:`Explorer` is a set of controls (sliders, toggles), a
+:class:`~helpers.views.LiveFigure` rendered into an ``ipywidgets.Image``, and
+a text readout. A subclass says what to compute and how to draw:
+
+- :meth:`Explorer.compute` returns the state for the current control values
+  (plain numpy, no drawing; the tests check it);
+- :meth:`Explorer.draw` moves that state into the figure's artists;
+- :meth:`Explorer.describe` says in words what the picture shows.
+
+Every control change calls :meth:`Explorer.update`, which runs the three and
+puts the new PNG into the image widget. The figure is never rebuilt.
+
+The widget tree follows one convention, which the browser tests rely on:
+a ``VBox`` with CSS class ``live-view`` holds the controls (each with a visible
+description and a tooltip), the image (class ``live-view-image``) and the
+readout (class ``live-view-readout``).
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+__all__ = ["Explorer", "int_slider", "toggle", "dropdown"]
+
+_STYLE = {"description_width": "initial"}
+
+
+def int_slider(description: str, value: int, lo: int, hi: int, tooltip: str, step: int = 1):
+    """A keyboard-operable integer slider with a visible label and a tooltip."""
+    return widgets.IntSlider(value=value, min=lo, max=hi, step=step, description=description,
+                             tooltip=tooltip, continuous_update=True, style=_STYLE,
+                             layout=widgets.Layout(width="340px"))
+
+
+def toggle(description: str, options, value, tooltip: str):
+    """Toggle buttons for a few named choices."""
+    return widgets.ToggleButtons(options=list(options), value=value, description=description,
+                                 tooltip=tooltip, style={**_STYLE, "button_width": "auto"})
+
+
+def dropdown(description: str, options, value, tooltip: str):
+    """A drop-down list for several named choices."""
+    return widgets.Dropdown(options=list(options), value=value, description=description,
+                            tooltip=tooltip, style=_STYLE, layout=widgets.Layout(width="300px"))
+
+
+class Explorer:
+    """Base class of the live views. Subclasses set ``title`` and call :meth:`_build`."""
+
+    title = "Live view"
+
+    def _build(self, controls, live, image_width: int | None = None) -> None:
+        """Wire ``controls`` (a list of widgets) to the ``live`` figure, then draw once."""
+        self.controls = list(controls)
+        self.live = live
+        self.image = widgets.Image(format="png", tooltip=f"{self.title}: the picture follows the controls")
+        if image_width:
+            self.image.layout.width = f"{image_width}px"
+        self.image.add_class("live-view-image")
+        self.readout = widgets.HTML()
+        self.readout.add_class("live-view-readout")
+        rows = []
+        row: list = []
+        for c in self.controls:
+            row.append(c)
+            if len(row) == 2:
+                rows.append(widgets.HBox(row))
+                row = []
+        if row:
+            rows.append(widgets.HBox(row))
+        self.widget = widgets.VBox([*rows, self.image, self.readout])
+        self.widget.add_class("live-view")
+        self.frames = 0
+        for c in self.controls:
+            c.observe(self.update, names="value")
+        self.update()
+
+    # -- what subclasses provide -----------------------------------------
+    def compute(self) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def draw(self, state: dict) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def describe(self, state: dict) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- the update loop ---------------------------------------------------
+    def update(self, change=None) -> None:
+        """Recompute, redraw and re-render for the current control values."""
+        self.state = self.compute()
+        self.draw(self.state)
+        self.image.value = self.live.render()
+        self.readout_text = self.describe(self.state)
+        self.readout.value = (
+            f'<div role="status" aria-live="polite" style="font-family: monospace; white-space: pre-wrap;">'
+            f"{html.escape(self.readout_text)}</div>")
+        self.frames += 1
+
+    # -- display -------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
+        bundle["text/plain"] = f"{self.title} (live view: run the notebook in JupyterLab to move it)"
+        return bundle

@@ -1,0 +1,94 @@
+"""Notebook 01's live view: move the cat, watch the feature maps move with it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..filters import FILTERS
+from ..ops import conv2d, shift
+from ..sprites import cat_at
+from ..views import LiveFigure
+from .base import Explorer, dropdown, int_slider, toggle
+
+__all__ = ["EquivarianceExplorer", "REFERENCE"]
+
+#: Where the cat sits in the reference image x; the sliders move it from there.
+REFERENCE = (9, 9)
+PADDING_LABELS = {"circular": "circular", "zero": "same"}
+
+
+class EquivarianceExplorer(Explorer):
+    """Sliders for the cat's row and column, a filter selector and a padding toggle.
+
+    Panels: the input, the feature map of each hand-made filter (its peak
+    marked with a cross), and the difference ``conv(shift(x)) - shift(conv(x))``
+    for the selected filter, where ``x`` is the cat at :data:`REFERENCE` and
+    ``shift`` moves it to the sliders' position. The readout gives the peak
+    position and the equivariance error in numbers.
+    """
+
+    title = "Equivariance explorer"
+
+    def __init__(self, row: int = 4, col: int = 4, filter: str = "ear", padding: str = "circular",
+                 canvas: int = 28):
+        self.canvas = canvas
+        hi = canvas - 9
+        self.row = int_slider("cat row", row, 0, hi, "Move the cat up and down (arrow keys work too)")
+        self.col = int_slider("cat column", col, 0, hi, "Move the cat left and right (arrow keys work too)")
+        self.filter = dropdown("filter for the difference", FILTERS, filter,
+                               "Which filter's equivariance error to show and report")
+        self.padding = toggle("padding", ("circular", "zero"), padding,
+                              "circular: the image wraps around; zero: zeros outside the image")
+        self.names = list(FILTERS)
+        self.weights = np.stack([FILTERS[n] for n in self.names])[:, None]  # (3, 1, 3, 3)
+        self._reference = {}
+        live = LiveFigure(ncols=2 + len(self.names))
+        self.im_input = live.show_map(0, (canvas, canvas), "image", "input x")
+        self.im_maps, self.markers = [], []
+        for i, name in enumerate(self.names):
+            self.im_maps.append(live.show_map(1 + i, (canvas, canvas), "signed", name, vmax=3))
+            self.markers.append(live.add_marker(1 + i))
+        self.im_diff = live.show_map(len(self.names) + 1, (canvas, canvas), "signed",
+                                     "conv(shift x) - shift(conv x)", vmax=3)
+        self._build([self.row, self.col, self.filter, self.padding], live)
+
+    def feature_maps(self, x: np.ndarray, padding: str) -> np.ndarray:
+        """The three filters' maps of one image: ``(3, H, W)``."""
+        return conv2d(x[None, None], self.weights, padding=PADDING_LABELS[padding])[0]
+
+    def reference_maps(self, padding: str) -> np.ndarray:
+        if padding not in self._reference:
+            self._reference[padding] = self.feature_maps(cat_at(*REFERENCE, self.canvas), padding)
+        return self._reference[padding]
+
+    def compute(self) -> dict:
+        row, col, padding = self.row.value, self.col.value, self.padding.value
+        k = self.names.index(self.filter.value)
+        dy, dx = row - REFERENCE[0], col - REFERENCE[1]
+        x = cat_at(row, col, self.canvas)
+        maps = self.feature_maps(x, padding)
+        diff = maps[k] - shift(self.reference_maps(padding)[k], dy, dx, mode="circular")
+        peaks = [np.unravel_index(int(np.argmax(m)), m.shape) for m in maps]
+        return {"x": x, "maps": maps, "diff": diff, "peaks": peaks, "peak": peaks[k],
+                "shift": (dy, dx), "error": float(np.abs(diff).max()), "padding": padding,
+                "filter": self.filter.value, "position": (row, col)}
+
+    def draw(self, state: dict) -> None:
+        self.im_input.set_data(state["x"])
+        for im, marker, m, (r, c) in zip(self.im_maps, self.markers, state["maps"], state["peaks"]):
+            im.set_data(m)
+            marker.set_data([c], [r])
+        self.im_diff.set_data(state["diff"])
+
+    def describe(self, state: dict) -> str:
+        (row, col), (dy, dx), (pr, pc) = state["position"], state["shift"], state["peak"]
+        rr, rc = np.unravel_index(int(np.argmax(self.reference_maps(state["padding"])[
+            self.names.index(state["filter"])])), (self.canvas, self.canvas))
+        err = state["error"]
+        verdict = ("exact: the map moved exactly with the cat" if err == 0 else
+                   "NOT exact: near the border the filter sees the padding")
+        return (f"cat at row {row}, column {col}: shifted by ({dy:+d}, {dx:+d}) from the reference\n"
+                f"peak of the '{state['filter']}' map at row {pr}, column {pc}: "
+                f"moved by ({pr - rr:+d}, {pc - rc:+d})\n"
+                f"equivariance error max|conv(shift x) - shift(conv x)| = {err:g} "
+                f"({state['padding']} padding): {verdict}")

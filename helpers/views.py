@@ -1,0 +1,245 @@
+"""Figures for the notebooks: live figures updated in place, and static small multiples.
+
+Colour has one meaning per quantity in every notebook:
+
+- ``"image"``: input images, dark ink on white (``gray_r``), 0 to 1;
+- ``"magnitude"``: non-negative maps such as ReLU outputs and pooled maps (``viridis``);
+- ``"signed"``: maps with both signs, such as raw filter responses and
+  differences, on a diverging scale centred on zero (``RdBu_r``: red positive,
+  blue negative, white zero).
+
+A :class:`LiveFigure` is built once. Each update changes only the data of its
+"dynamic" artists (images, markers, bars), restores a cached background that
+holds the static parts (titles, frames, grids), redraws the dynamic artists on
+it and encodes the pixels as PNG. Text is never re-rendered on an update,
+which is what makes a slider step take milliseconds instead of a tenth of a
+second (see ``bench/``).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from PIL import Image as PILImage
+
+__all__ = ["CMAPS", "LiveFigure", "small_multiples", "style_axes"]
+
+
+def _show_figures_inline() -> None:
+    """In a Jupyter kernel, display ``Figure`` objects as PNG (like ``%matplotlib inline``).
+
+    The notebooks build figures with ``matplotlib.figure.Figure`` rather than
+    pyplot, so no figure is shown twice; this makes a Figure that is the last
+    expression of a cell appear as a picture even where pyplot was never imported.
+    """
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import select_figure_formats
+    except ImportError:  # pragma: no cover - IPython is a dependency of ipywidgets
+        return
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "display_formatter"):
+        select_figure_formats(shell, {"png"})
+
+
+_show_figures_inline()
+
+CMAPS = {"image": "gray_r", "magnitude": "viridis", "signed": "RdBu_r"}
+KINDS = tuple(CMAPS)
+
+
+def _norm(kind: str, vmax: float | None, vmin: float | None = None) -> Normalize:
+    if kind not in CMAPS:
+        raise ValueError(f"kind must be one of {', '.join(map(repr, KINDS))}; got {kind!r}")
+    if kind == "image":
+        return Normalize(0.0 if vmin is None else vmin, 1.0 if vmax is None else vmax)
+    vmax = 1.0 if vmax is None else float(vmax)
+    if kind == "signed":
+        return Normalize(-vmax, vmax)
+    return Normalize(0.0 if vmin is None else vmin, vmax)
+
+
+def style_axes(ax, title: str | None = None, fontsize: int = 10) -> None:
+    """No ticks, a thin frame and an optional title: how every map panel looks."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.5)
+    if title:
+        ax.set_title(title, fontsize=fontsize)
+
+
+class LiveFigure:
+    """A figure of panels whose data change while the layout stays fixed.
+
+    ``LiveFigure(ncols, nrows=1, panel=2.2, dpi=80)`` makes a grid of panels.
+    Add content with :meth:`show_map`, :meth:`add_marker`, :meth:`add_bars`;
+    change the returned artists' data (``set_data``, ``set_height``, ...), then
+    call :meth:`render` for the PNG bytes.
+    """
+
+    def __init__(self, ncols: int, nrows: int = 1, panel: float = 2.2, dpi: int = 80,
+                 width_ratios=None, title_space: float = 0.45):
+        self.fig = Figure(figsize=(ncols * panel, nrows * (panel + title_space)), dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.fig)
+        grid = self.fig.subplots(nrows, ncols, squeeze=False,
+                                 gridspec_kw={"width_ratios": width_ratios} if width_ratios else None)
+        self.axes = list(grid.ravel())
+        self.fig.subplots_adjust(left=0.02, right=0.98, bottom=0.04, top=1 - title_space / (panel + title_space),
+                                 wspace=0.12, hspace=0.3)
+        self._dynamic: list = []
+        # Static artists that must stay on top of the dynamic images: frames and grids.
+        self._overlays: list = [sp for ax in self.axes for sp in ax.spines.values()]
+        self._background = None
+
+    # -- building -------------------------------------------------------
+    def show_map(self, ax, shape, kind: str = "signed", title: str | None = None,
+                 vmax: float | None = None, vmin: float | None = None):
+        """An image panel of the given shape and colour meaning; returns the ``AxesImage``."""
+        ax = self._ax(ax)
+        im = ax.imshow(np.zeros(shape), cmap=CMAPS[kind] if kind in CMAPS else kind,
+                       norm=_norm(kind, vmax, vmin), interpolation="nearest", animated=True)
+        style_axes(ax, title)
+        self._dynamic.append(im)
+        return im
+
+    def add_marker(self, ax, marker: str = "+", color: str = "black", size: float = 12, **kw):
+        """A point marker (e.g. the peak position); move it with ``set_data([x], [y])``."""
+        ax = self._ax(ax)
+        (line,) = ax.plot([0], [0], linestyle="none", marker=marker, color=color,
+                          markersize=size, markeredgewidth=2, animated=True, **kw)
+        self._dynamic.append(line)
+        return line
+
+    def add_bars(self, ax, labels, ylim=(0.0, 1.0), title: str | None = None, color="0.35",
+                 ylabel: str | None = None):
+        """A bar chart with fixed labels and limits; returns the list of bar rectangles."""
+        ax = self._ax(ax)
+        bars = ax.bar(range(len(labels)), np.zeros(len(labels)), color=color, animated=True)
+        ax.set_xticks(range(len(labels)), labels, fontsize=9)
+        ax.set_ylim(*ylim)
+        ax.tick_params(axis="y", labelsize=8)
+        if ylim[0] < 0 < ylim[1]:
+            ax.axhline(0, color="black", linewidth=0.6)
+        if title:
+            ax.set_title(title, fontsize=10)
+        if ylabel:
+            ax.set_ylabel(ylabel, fontsize=9)
+        self._dynamic.extend(bars)
+        return list(bars)
+
+    def add_artist(self, artist):
+        """Register any other artist whose data change between frames."""
+        artist.set_animated(True)
+        self._dynamic.append(artist)
+        return artist
+
+    def draw_grid(self, ax, shape, step: int, color: str = "tab:orange", linewidth: float = 0.8):
+        """Static lines every ``step`` pixels (pooling windows) over an image panel."""
+        ax = self._ax(ax)
+        h, w = shape
+        for r in range(0, h + 1, step):
+            self._overlays.append(ax.axhline(r - 0.5, color=color, linewidth=linewidth))
+        for c in range(0, w + 1, step):
+            self._overlays.append(ax.axvline(c - 0.5, color=color, linewidth=linewidth))
+
+    def set_title(self, ax, title: str) -> None:
+        """Change a panel's title; the static background is redrawn on the next render."""
+        self._ax(ax).set_title(title, fontsize=10)
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        """Forget the cached background (after any change to a static part)."""
+        self._background = None
+
+    def _ax(self, ax):
+        return self.axes[ax] if isinstance(ax, int) else ax
+
+    # -- rendering ------------------------------------------------------
+    def render(self) -> bytes:
+        """Draw the current state and return it as PNG bytes."""
+        if self._background is None:
+            self.canvas.draw()  # the animated artists are left out of this
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in self._dynamic:
+            if not isinstance(artist, Line2D):
+                self.fig.draw_artist(artist)
+        for artist in self._overlays:
+            if artist.get_visible() and artist.axes.get_visible():
+                self.fig.draw_artist(artist)
+        for artist in self._dynamic:  # markers last, on top of everything
+            if isinstance(artist, Line2D):
+                self.fig.draw_artist(artist)
+        width, height = self.canvas.get_width_height()
+        rgba = PILImage.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buf = io.BytesIO()
+        rgba.convert("RGB").save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+    def to_array(self) -> np.ndarray:
+        """The last rendered frame as an ``(H, W, 4)`` uint8 array (for tests)."""
+        return np.asarray(self.canvas.buffer_rgba()).copy()
+
+
+def small_multiples(maps, titles, kind="signed", suptitle: str | None = None,
+                    vmax: float | None = None, panel: float = 1.9, ncols: int | None = None,
+                    markers=None, annotate: bool = False) -> Figure:
+    """A static row (or grid) of maps with one shared colour scale per colour meaning.
+
+    ``maps`` is a sequence of 2-D arrays, ``titles`` one title each. ``kind``
+    is one colour meaning for all maps or a list with one per map (e.g. the
+    input as ``"image"`` beside ``"signed"`` feature maps). ``vmax`` defaults to
+    the largest absolute value over the maps of each kind. ``markers``
+    optionally gives a ``(row, col)`` per map (or ``None``) to mark with a
+    cross. With ``annotate=True`` each pixel's value is written in it (for tiny
+    maps), so that no meaning rests on colour alone. Returns a ``Figure``
+    (display it by making it the last expression of a cell).
+    """
+    maps = [np.asarray(m, dtype=float) for m in maps]
+    n = len(maps)
+    if len(titles) != n:
+        raise ValueError(f"titles must have one entry per map ({n}), got {len(titles)}")
+    kinds = [kind] * n if isinstance(kind, str) else list(kind)
+    if len(kinds) != n:
+        raise ValueError(f"kind must be one name or one per map ({n}), got {len(kinds)}")
+    for k in kinds:
+        if k not in CMAPS:
+            raise ValueError(f"kind must be one of {', '.join(map(repr, KINDS))}; got {k!r}")
+    scale = {}
+    for k in set(kinds):
+        if k == "image":
+            scale[k] = None
+        elif vmax is not None:
+            scale[k] = vmax
+        else:
+            scale[k] = max(float(np.abs(m).max()) for m, km in zip(maps, kinds) if km == k) or 1.0
+    ncols = n if ncols is None else ncols
+    nrows = int(np.ceil(n / ncols))
+    fig = Figure(figsize=(ncols * panel, nrows * (panel + 0.5) + (0.4 if suptitle else 0)), dpi=80,
+                 layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for i, ax in enumerate(axes):
+        if i >= n:
+            ax.set_axis_off()
+            continue
+        k = kinds[i]
+        ax.imshow(maps[i], cmap=CMAPS[k], norm=_norm(k, scale[k]), interpolation="nearest")
+        style_axes(ax, titles[i], fontsize=9)
+        if markers is not None and markers[i] is not None:
+            r, c = markers[i]
+            ax.plot([c], [r], marker="+", color="black", markersize=10, markeredgewidth=2)
+        if annotate:
+            for (r, c), v in np.ndenumerate(maps[i]):
+                ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=8,
+                        color="white" if (k != "signed" and v > 0.5 * (scale[k] or 1.0)) else "black")
+    if suptitle:
+        fig.suptitle(suptitle, fontsize=11)
+    return fig

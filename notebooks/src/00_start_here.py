@@ -1,0 +1,143 @@
+# %% [markdown]
+# # 00 · Start here: how a CNN finds the cat wherever it sits
+#
+# Show a convolutional network a cat in the top-left corner, then the same cat
+# in the bottom-right corner: it says "cat" both times. Why? The usual answers
+# ("convolution is translation invariant", "the softmax makes it invariant")
+# are half right or wrong. These notebooks take the question apart, one
+# operation at a time, and check every claim with code you can run and
+# pictures you can move.
+#
+# **You will learn** how this course is organised, how to use its sliders and
+# exercises, and two words that the whole course keeps apart.
+#
+# **You need** Python and a little linear algebra. No deep-learning framework:
+# everything, including the network you train in notebook 04, is written in
+# numpy, in the package `helpers` next to these notebooks.
+
+# %% [markdown]
+# ## Two words
+#
+# - **Equivariant**: move the input, and the output moves the same way.
+#   A feature map is equivariant: shift the cat and its map shifts with it.
+# - **Invariant**: move the input, and the output does not change at all. The
+#   answer "cat" should be invariant.
+#
+# In symbols, with `S` a shift: `f(S x) = S f(x)` is equivariance,
+# `g(S x) = g(x)` is invariance. Many texts use the two words as if they were
+# one; here they never are.
+#
+# A first check that runs: a convolution's output moves with the input, a
+# maximum over the whole image does not move at all.
+
+# %%
+%matplotlib inline
+import numpy as np
+
+from helpers.ops import conv2d, global_max_pool, shift
+from helpers.sprites import cat_at
+
+x = cat_at(4, 4)
+w = np.random.default_rng(0).standard_normal((3, 3))
+
+
+def feature_map(img):
+    return conv2d(img, w, padding="circular")
+
+
+moved = shift(x, 10, 12)
+print("equivariant, f(Sx) == S f(x):", np.array_equal(feature_map(moved), shift(feature_map(x), 10, 12)))
+print("invariant,   g(Sx) == g(x):  ", global_max_pool(feature_map(moved)) == global_max_pool(feature_map(x)))
+print("but the map itself changed,  f(Sx) == f(x):", np.array_equal(feature_map(moved), feature_map(x)))
+
+# %% [markdown]
+# ## The map of the course
+#
+# | notebook | question | what you will see |
+# | --- | --- | --- |
+# | `01_equivariance` | What does a convolution do when the object moves? | The feature map moves with the object, exactly; zero padding breaks this at the border. |
+# | `02_pooling` | Does max pooling make the network invariant? | The 2x2 window `[1, 0, 0, 0]`: invariant inside one window, not across its edge; aliasing, and blur pooling as the fix. |
+# | `03_weight_sharing` | Why does one small filter work everywhere? | From a dense layer to a convolution: about 59,000 times fewer weights, and equivariance as a consequence of sharing them. |
+# | `04_softmax` | Where does a classifier's invariance come from? | A CNN trained in numpy: global pooling and varied data give invariance; softmax does not. |
+# | `05_beyond` | Where does invariance break, and can we share weights over rotations? | Padding leaks position, stride aliasing in trained networks, and a rotation-equivariant layer. |
+#
+# Take them in order: each builds on the one before. Each opens with what you
+# will learn and ends with a summary, exercises and further reading.
+
+# %% [markdown]
+# ## Live views: how to use the sliders
+#
+# Every notebook has live views: a picture with sliders that move the object.
+# The picture is redrawn as you drag.
+#
+# - **Mouse**: drag a slider's handle.
+# - **Keyboard**: click a slider's handle (or reach it with `Tab`), then use the
+#   arrow keys, one pixel per press; `Home` and `End` jump to the ends.
+# - Below every picture a line of text says in numbers what the picture shows,
+#   for screen readers and for anyone who cannot tell the colours apart.
+# - Colours mean the same thing in every notebook: input images are dark ink
+#   on white; non-negative maps use `viridis` (dark purple to yellow); maps with
+#   both signs use red for positive, blue for negative and white for zero.
+#
+# The live views need a running kernel. On GitHub or in a printed copy each one
+# is followed by a static figure of a few positions, with a one-line text
+# description.
+#
+# If a view shows "Error displaying widget" or only a line of text, see
+# *When a widget does not show* in the README.
+#
+# Here is a live view from notebook 01. Try it: move the cat.
+
+# %%
+from helpers.explorers import EquivarianceExplorer
+
+EquivarianceExplorer()
+
+# %% [markdown]
+# ## Exercises: how they are checked
+#
+# Exercises come in three kinds:
+#
+# - **Code**: fill in a function, then run the cell below it. A checker prints
+#   `PASS`, or `NOT YET` with a hint about what is wrong (a wrong shape, a
+#   flipped kernel, an off-by-one at the border), or `TO DO` while the exercise
+#   is still the stub.
+# - **Predict, then run**: write down what you expect, then let the checker and
+#   the next cells tell you.
+# - **Questions**: think first, then open "Show an answer".
+#
+# In the teacher's copy the reference solutions are filled in and collapsed;
+# `make student` writes copies in which they are replaced by stubs. Every
+# other cell runs in both copies, because it uses `helpers`, not your answer.
+# A tiny example, already solved: the checker below wants the mean of a list.
+
+# %%
+from helpers.checks import checker, fail, ok
+
+
+@checker
+def check_mean(my_mean):
+    if my_mean([1, 2, 3, 6]) != 3:
+        return fail("the mean of [1, 2, 3, 6] is 3: add up, then divide by the count.")
+    return ok("that is the mean.")
+
+
+check_mean(lambda values: sum(values) / len(values))
+check_mean(lambda values: sum(values))
+
+# %% [markdown]
+# <details><summary>Show an answer (this is what a revealable answer looks like)</summary>
+#
+# The first call passes; the second returns the sum, 12, and the checker says
+# what to fix.
+#
+# </details>
+#
+# ## Running everything yourself
+#
+# From a clone of the repository, `make lab` sets everything up and starts
+# JupyterLab on these notebooks; `make test` runs every test, including
+# re-executing each notebook and comparing it with the committed outputs. The
+# README has the details, and the route for conda and Binder users.
+#
+# Next: `01_equivariance`.

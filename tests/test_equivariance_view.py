@@ -1,0 +1,127 @@
+"""Notebook 01's live view, driven headless, and its exercise checkers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from helpers.checks.equivariance import check_conv2d, check_peak_prediction, check_shift
+from helpers.explorers import EquivarianceExplorer
+from helpers.explorers.equivariance import REFERENCE
+from helpers.ops import conv2d, shift
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return EquivarianceExplorer()
+
+
+@pytest.mark.parametrize("padding", ["circular", "zero"])
+def test_every_slider_position(explorer, padding):
+    explorer.padding.value = padding
+    explorer.filter.value = "ear"
+    explorer.row.value = REFERENCE[0]
+    for slider in (explorer.col, explorer.row):
+        for value in range(slider.min, slider.max + 1):
+            before, old = bytes(explorer.image.value), slider.value
+            slider.value = value
+            if value != old:
+                assert bytes(explorer.image.value) != before, f"picture unchanged at {slider.description}={value}"
+            state = explorer.state
+            row, col = explorer.row.value, explorer.col.value
+            # The ear filter's unique peak is the cat's top-left pixel: it follows the cat.
+            assert state["peak"] == (row, col)
+            near_border = min(row, col) == 0 or max(row, col) == slider.max
+            if padding == "circular" or not near_border:
+                assert state["error"] == 0.0, (padding, row, col)
+            else:
+                assert state["error"] > 0.0, (padding, row, col)
+            assert f"row {row}, column {col}" in explorer.readout_text
+            assert f"= {state['error']:g}" in explorer.readout_text
+
+
+def test_picture_changes_with_each_step(explorer):
+    explorer.padding.value = "circular"
+    seen = set()
+    for col in range(5, 10):
+        explorer.col.value = col
+        seen.add(bytes(explorer.image.value))
+    assert len(seen) == 5
+    assert bytes(explorer.image.value).startswith(b"\x89PNG")
+
+
+def test_difference_panel_matches_definition(explorer):
+    explorer.padding.value = "zero"
+    explorer.filter.value = "vertical edge"
+    explorer.row.value, explorer.col.value = 3, 0
+    s = explorer.state
+    w = np.array([[1.0, 0, -1]] * 3)
+    ref = conv2d(shift(s["x"], REFERENCE[0] - 3, REFERENCE[1] - 0), w, padding="same")
+    expected = conv2d(s["x"], w, padding="same") - shift(ref, 3 - REFERENCE[0], -REFERENCE[1])
+    np.testing.assert_array_equal(s["diff"], expected)
+    assert s["error"] > 0 and "NOT exact" in explorer.readout_text
+
+
+def test_controls_are_labelled_with_tooltips(explorer):
+    for control in explorer.controls:
+        assert control.description and control.tooltip
+    assert "live-view" in explorer.widget._dom_classes
+    bundle = explorer._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("Equivariance explorer")
+
+
+# --- checkers ---------------------------------------------------------------
+
+def reference_shift(x, dy, dx):
+    return np.roll(x, (dy, dx), axis=(0, 1))
+
+
+def test_check_shift_accepts_reference_and_rejects_wrong_answers():
+    assert check_shift.grade(reference_shift).passed
+    wrong_way = check_shift.grade(lambda x, dy, dx: np.roll(x, (-dy, -dx), axis=(0, 1)))
+    assert not wrong_way.passed and "wrong way" in wrong_way.message
+    swapped = check_shift.grade(lambda x, dy, dx: np.roll(x, (dx, dy), axis=(0, 1)))
+    assert not swapped.passed and "swapped" in swapped.message
+    zero = check_shift.grade(lambda x, dy, dx: shift(x, dy, dx, mode="zero"))
+    assert not zero.passed and "dropped" in zero.message
+
+
+def test_check_shift_reports_stub_as_todo(capsys):
+    def stub(x, dy, dx):
+        raise NotImplementedError
+    assert check_shift.grade(stub).status == "todo"
+    check_shift(stub)
+    assert capsys.readouterr().out.startswith("TO DO")
+
+
+def loop_conv(x, w):
+    kh, kw = w.shape
+    out = np.zeros((x.shape[0] - kh + 1, x.shape[1] - kw + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = (x[i:i + kh, j:j + kw] * w).sum()
+    return out
+
+
+def test_check_conv2d_accepts_reference_and_rejects_wrong_answers():
+    assert check_conv2d.grade(loop_conv).passed
+    flipped = check_conv2d.grade(lambda x, w: loop_conv(x, w[::-1, ::-1]))
+    assert not flipped.passed and "flipped" in flipped.message
+
+    def off_by_one(x, w):
+        return loop_conv(x, w)[:-1, :-1]
+    short = check_conv2d.grade(off_by_one)
+    assert not short.passed and "Off by one" in short.message
+    same = check_conv2d.grade(lambda x, w: conv2d(x, w, padding="same"))
+    assert not same.passed and "no padding" in same.message
+    crash = check_conv2d.grade(lambda x, w: x @ w)
+    assert not crash.passed and "raised" in crash.message
+
+
+def test_check_peak_prediction():
+    assert check_peak_prediction.grade((14, 6)).passed
+    assert "swapped" in check_peak_prediction.grade((6, 14)).message
+    assert "wrong direction" in check_peak_prediction.grade((4, 12)).message
+    assert "stay put" in check_peak_prediction.grade((9, 9)).message
+    assert check_peak_prediction.grade(None).status == "todo"
+    assert not check_peak_prediction.grade("here").passed
