@@ -186,6 +186,8 @@ def make_dataset(n: int, region: str = "everywhere", classes=CLASSES, canvas: in
     size = positive_int(canvas, "canvas")
     if size < 2 * 9:
         raise ValueError(f"canvas must be at least 18 pixels so that both halves hold a sprite, got {size}")
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite number >= 0, got {_describe(noise)}")
     rng = np.random.default_rng(seed)
     y = np.arange(n) % len(classes)
     rng.shuffle(y)

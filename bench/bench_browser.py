@@ -1,0 +1,94 @@
+"""Live views in JupyterLab in headless Chromium: key press to repaint, and the kernel's memory.
+
+For every notebook: open it in JupyterLab (127.0.0.1, token auth, on a
+temporary copy), run all cells, then
+
+- ``browser_kernel_rss_<notebook>``: resident memory of the kernel process
+  after all cells ran (MB; target <= 250 MB);
+- ``browser_repaint_<notebook>_<n>``: for live view n, median and worst time
+  from an arrow-key press on a slider to the new picture being painted (ms;
+  target median <= 60 ms). Measured in the page: ``performance.now()`` at the
+  keydown, then a MutationObserver on the image's ``src``, ``img.decode()`` and
+  the next animation frame. Every slider is pressed several times.
+
+Without Playwright or Chromium it yields one record saying it was skipped.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from pathlib import Path
+
+from timing import record
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+import browser_support as bs  # noqa: E402
+
+PRESSES = 6  # per slider
+RSS_TARGET_MB = 250
+MEDIAN_TARGET_MS = 60
+
+
+def _rss_mb(server: bs.LabServer, kernel_id: str | None) -> float | None:
+    import psutil
+
+    pid = server.kernel_pid(kernel_id) if kernel_id else None
+    if pid is None:
+        return None
+    return psutil.Process(pid).memory_info().rss / 2**20
+
+
+def _notebook(server, context, nb: Path):
+    stem = nb.stem
+    page = context.new_page()
+    try:
+        bs.open_notebook(page, server, nb.name)
+        run = bs.run_all_cells(page, server, nb.name)
+        rss = _rss_mb(server, run.kernel_id)
+        problems = [f"cell {i}: {t[:200]}" for i, t in run.errors + run.widget_problems]
+        probes = bs.probe_live_views(page, nb.name, presses=PRESSES, screenshot_dir=None)
+        rss_after = _rss_mb(server, run.kernel_id)
+        if rss is None:
+            yield {"bench": f"browser_kernel_rss_{stem}", "value": None, "unit": "MB",
+                   "error": "kernel process not found among the server's children"}
+        else:
+            yield record(f"browser_kernel_rss_{stem}", rss, unit="MB", target=f"<= {RSS_TARGET_MB} MB",
+                         after_live_views_mb=round(rss_after, 1) if rss_after else None,
+                         run_all_s=round(run.seconds, 2), code_cells=run.code_cells,
+                         **({"problems": problems} if problems else {}))
+        for probe in probes:
+            name = f"browser_repaint_{stem}_{probe.index}"
+            times = probe.times_ms
+            if not times:
+                yield {"bench": name, "value": None, "unit": "ms",
+                       "error": "; ".join(probe.problems) or "no slider in this live view"}
+                continue
+            extra = {"problems": probe.problems} if probe.problems else {}
+            yield record(name, statistics.median(times), worst=round(max(times), 1), presses=len(times),
+                         sliders=[s.label for s in probe.sliders], target=f"median <= {MEDIAN_TARGET_MS} ms",
+                         **extra)
+    except AssertionError as e:  # the notebook did not open or run: say so and go on
+        yield {"bench": f"browser_{stem}", "value": None, "error": str(e)[:500]}
+    finally:
+        page.close()
+        server.shutdown_sessions()
+
+
+def run():
+    reason = bs.missing_browser_reason()
+    notebooks = bs.notebooks()
+    if reason or not notebooks:
+        yield {"bench": "browser", "value": None, "skipped": reason or f"no notebook in {bs.NOTEBOOK_DIR}"}
+        return
+    from playwright.sync_api import sync_playwright
+
+    with bs.LabServer(bs.NOTEBOOK_DIR) as server, sync_playwright() as pw:
+        browser = bs.launch_browser(pw)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            for nb in notebooks:
+                yield from _notebook(server, context, nb)
+        finally:
+            browser.close()

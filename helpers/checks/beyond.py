@@ -1,0 +1,124 @@
+"""Checkers for notebook 05: the lifting layer, and an invariance prediction."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..groupconv import lift
+from ..ops import conv2d
+from .core import checker, fail, ok, todo
+
+__all__ = ["check_lift", "check_invariance_prediction", "INVARIANCE_QUESTION", "INVARIANCE_ANSWER"]
+
+_CASES = [(6, 6), (7, 7), (5, 8)]
+
+
+def _same(a, b) -> bool:
+    return np.shape(a) == np.shape(b) and np.allclose(a, b)
+
+
+@checker
+def check_lift(my_lift):
+    """``my_lift(x, w)``: a 2-D image and a 2-D odd kernel -> ``(4, H, W)``, ``out[r] = corr(x, rot90(w, r))``.
+
+    Circular padding, output the size of the image, orientation axis first.
+    """
+    rng = np.random.default_rng(11)
+    for shape in _CASES:
+        x = rng.integers(-3, 4, size=shape).astype(float)
+        w = rng.integers(-2, 3, size=(3, 3)).astype(float)
+        want = lift(x, w, padding="circular")
+        got = my_lift(x.copy(), w.copy())
+        if got is None:
+            return todo()
+        got = np.asarray(got, dtype=float)
+        if _same(got, want):
+            continue
+        where = f"for an image of shape {shape}"
+        if got.shape == (*shape, 4) and _same(np.moveaxis(got, -1, 0), want):
+            return fail(f"{where} you stacked the orientations on the last axis, shape {got.shape}; put them "
+                        f"first: shape (4, {shape[0]}, {shape[1]}), e.g. np.stack([...], axis=0).")
+        if got.shape != want.shape:
+            return fail(f"{where} the result has shape {got.shape}; expected {want.shape}: four maps, one per "
+                        "rotation of the kernel, each the size of the image (circular padding).")
+        if _same(got, want[[0, 3, 2, 1]]):
+            return fail(f"{where} maps 1 and 3 are swapped: you turned the kernel the wrong way. Map r uses the "
+                        "kernel turned r quarter turns counter-clockwise, np.rot90(w, r), the same way "
+                        "np.rot90 turns an image.")
+        if all(_same(got[r], got[0]) for r in range(1, 4)):
+            return fail(f"{where} all four maps are the same: map r must use the kernel turned by r quarter "
+                        "turns, np.rot90(w, r).")
+        if shape[0] == shape[1] and _same(
+                got, np.stack([conv2d(np.rot90(x, r), w, padding="circular") for r in range(4)])):
+            return fail(f"{where} you turned the image instead of the kernel, so map r comes out turned too. "
+                        "Keep the image still and correlate it with the turned kernel np.rot90(w, r).")
+        flipped = np.stack([conv2d(x, np.rot90(w, r)[::-1, ::-1], padding="circular") for r in range(4)])
+        if _same(got, flipped):
+            return fail(f"{where} the kernel is flipped: conv2d is cross-correlation, do not flip the kernel "
+                        "(np.rot90(w, r) only).")
+        zero = np.stack([conv2d(x, np.rot90(w, r), padding="same") for r in range(4)])
+        if _same(got, zero):
+            return fail(f"{where} the values at the border are wrong: you used zero padding; use "
+                        "padding='circular' (the image wraps around).")
+        if shape[0] != shape[1] and _same(got[0], want[0]):
+            return fail(f"{where} (not square) map 0 is right but the others are not: turn the kernel, "
+                        "not the image: conv2d(x, np.rot90(w, r), padding='circular').")
+        return fail(f"{where} some values are wrong: out[r] must be conv2d(x, np.rot90(w, r), "
+                    "padding='circular') for r = 0, 1, 2, 3.")
+    return ok("your lifting layer matches helpers.groupconv.lift on square and non-square images.")
+
+
+#: The prediction exercise: two architectures and three transformations.
+INVARIANCE_QUESTION = {
+    "A": "circular 3x3 conv (8 filters) -> ReLU -> 2x2 max pool, stride 2 -> global average pool",
+    "B": ("p4 lifting layer (the same 8 filters, each in 4 orientations, circular) -> ReLU -> 2x2 max pool, "
+          "stride 2 -> max over the 4 orientations -> global average pool"),
+}
+TRANSFORMS = ("1-pixel shift", "2-pixel shift", "90-degree rotation")
+#: The right answers (the notebook checks them by running both networks).
+INVARIANCE_ANSWER = {
+    "A": {"1-pixel shift": False, "2-pixel shift": True, "90-degree rotation": False},
+    "B": {"1-pixel shift": False, "2-pixel shift": True, "90-degree rotation": True},
+}
+
+_HINTS = {
+    ("A", "1-pixel shift", True): "A, 1-pixel shift: the max pool has stride 2. A shift by 1 makes it sample the "
+    "other polyphase component, which is a different map, not a shifted copy (notebook 02); its average changes.",
+    ("A", "2-pixel shift", False): "A, 2-pixel shift: 2 is a multiple of the stride, so the pooled map is the old "
+    "one circularly shifted by one cell, and a global average does not care where the values are.",
+    ("A", "90-degree rotation", True): "A, rotation: each filter is used in one orientation only. A turned cat "
+    "meets the filters at another angle, and the responses change (see the plain CNN in the live view).",
+    ("B", "1-pixel shift", True): "B, 1-pixel shift: the rotated copies change nothing about the stride; B has "
+    "the same stride-2 max pool as A.",
+    ("B", "2-pixel shift", False): "B, 2-pixel shift: as for A, a shift by the stride moves the pooled maps by "
+    "one cell, and the pools over orientations and positions forget it.",
+    ("B", "90-degree rotation", False): "B, rotation: turning the input turns every map and rolls the "
+    "orientations (section 4). The max over the orientations forgets the roll, and the global average forgets "
+    "the turn (the 28x28 maps pool into 14x14 cells that the rotation maps onto each other).",
+}
+
+
+@checker
+def check_invariance_prediction(prediction):
+    """``prediction["A"]["1-pixel shift"]`` etc.: True if the network's output is exactly invariant."""
+    if not isinstance(prediction, dict) or set(prediction) != {"A", "B"}:
+        return fail(f"give a dict with keys 'A' and 'B', each a dict of True/False for {', '.join(TRANSFORMS)}; "
+                    f"got {prediction!r}.")
+    for net in ("A", "B"):
+        part = prediction[net]
+        if not isinstance(part, dict) or set(part) != set(TRANSFORMS):
+            return fail(f"prediction[{net!r}] must be a dict with the keys {', '.join(map(repr, TRANSFORMS))}; "
+                        f"got {part!r}.")
+        if any(v is None for v in part.values()):
+            return todo("replace every None with True (exactly invariant) or False, then run again.")
+        for t, v in part.items():
+            if not isinstance(v, (bool, np.bool_)):
+                return fail(f"prediction[{net!r}][{t!r}] must be True or False, got {v!r}.")
+    wrong = [(net, t) for net in ("A", "B") for t in TRANSFORMS
+             if bool(prediction[net][t]) != INVARIANCE_ANSWER[net][t]]
+    if not wrong:
+        return ok("A and B both ignore 2-pixel shifts and both notice 1-pixel shifts (the stride); only B, "
+                  "with its filters shared over rotations, ignores a 90-degree turn.")
+    net, t = wrong[0]
+    more = f" ({len(wrong) - 1} more to fix after this one)" if len(wrong) > 1 else ""
+    return fail(_HINTS[(net, t, bool(prediction[net][t]))] + more)

@@ -1,0 +1,130 @@
+"""Checkers for notebook 02: a loop max pooling, and a prediction about pooling twice."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..ops import max_pool2d
+from .core import checker, fail, ok, todo
+
+__all__ = ["check_max_pool2d", "check_copy_prediction", "COPY_QUESTION"]
+
+
+def _windows_reduce(x, size, stride, reduce, ceil=False):
+    """Reduce ``size x size`` windows every ``stride`` pixels; with ``ceil`` keep cut-off edge windows too."""
+    h, w = x.shape
+    if ceil:
+        rows, cols = -(-(h - size) // stride) + 1, -(-(w - size) // stride) + 1
+    else:
+        rows, cols = (h - size) // stride + 1, (w - size) // stride + 1
+    out = np.empty((rows, cols))
+    for i in range(rows):
+        for j in range(cols):
+            out[i, j] = reduce(x[i * stride:i * stride + size, j * stride:j * stride + size])
+    return out
+
+
+def _same(a, b) -> bool:
+    return np.shape(a) == np.shape(b) and np.allclose(a, b)
+
+
+#: (shape, size, stride) of each test case; stride None means "the default".
+_CASES = [((4, 4), 2, None), ((5, 7), 2, None), ((6, 6), 3, 1), ((7, 8), 3, 2), ((6, 5), 2, 3)]
+
+
+@checker
+def check_max_pool2d(my_max_pool2d):
+    """``my_max_pool2d(x, size=2, stride=None)``: max over ``size x size`` windows every ``stride``
+    pixels (``stride`` defaults to ``size``), windows that do not fit dropped ("valid")."""
+    rng = np.random.default_rng(2)
+    for shape, size, stride in _CASES:
+        x = rng.integers(-9, 10, size=shape).astype(float)
+        x[: size, : size] = -rng.integers(1, 9, size=(size, size))  # one window of negatives only
+        s = size if stride is None else stride
+        want = max_pool2d(x, size, stride=s)
+        args = (x.copy(), size) if stride is None else (x.copy(), size, stride)
+        try:
+            got = np.asarray(my_max_pool2d(*args), dtype=float)
+        except TypeError as exc:
+            if "argument" not in str(exc):
+                raise
+            return fail(f"my_max_pool2d must accept (x, size=2, stride=None); calling it as "
+                        f"{'my_max_pool2d(x, size)' if stride is None else 'my_max_pool2d(x, size, stride)'} "
+                        f"raised TypeError: {exc}")
+        if _same(got, want):
+            continue
+        call = f"my_max_pool2d(x, {size})" if stride is None else f"my_max_pool2d(x, {size}, {stride})"
+        where = f"For an image of shape {shape}, {call}"
+        if got.shape != want.shape:
+            hint = f"{where} has shape {got.shape}; expected {want.shape}."
+            if stride is None and got.shape == max_pool2d(x, size, stride=1).shape:
+                return fail(hint + " The windows start at every pixel: with stride=None the stride is "
+                            "the window size, so the windows sit side by side without overlap.")
+            if stride is not None and got.shape == max_pool2d(x, size, stride=size).shape:
+                return fail(hint + f" You ignored the stride argument: with stride={stride} the windows "
+                            f"start at rows 0, {stride}, {2 * stride}, ..., not every {size} rows.")
+            if got.shape == _windows_reduce(x, size, s, np.max, ceil=True).shape:
+                return fail(hint + " You kept windows that hang over the edge of the image. A window that "
+                            f"does not fit is dropped: the output has floor((H - size) / stride) + 1 = "
+                            f"{want.shape[0]} rows.")
+            if got.shape[0] < want.shape[0] or got.shape[1] < want.shape[1]:
+                return fail(hint + " The last window is missing: the last window starts at row H - size "
+                            "(or before), so loop over range(0, H - size + 1, stride).")
+            if got.shape == want.shape[::-1]:
+                return fail(hint + " Rows and columns are swapped.")
+            return fail(hint + " The output has floor((H - size) / stride) + 1 rows and the same rule "
+                        "for the columns.")
+        if _same(got, _windows_reduce(x, size, s, np.mean)):
+            return fail(f"{where} gives the mean of each window: that is average pooling. Take the maximum.")
+        if _same(got, np.maximum(want, 0.0)):
+            return fail(f"{where} never goes below 0, but a window of negative numbers has a negative "
+                        "maximum. Start from the window's own values (x[...].max()), not from 0.")
+        if _same(got, _windows_reduce(x, size, size, np.max, ceil=True)[: want.shape[0], : want.shape[1]]):
+            return fail(f"{where}: the windows start every {size} pixels; they must start every "
+                        f"{s} pixels (the stride), at rows 0, {s}, {2 * s}, ...")
+        if _same(got, _windows_reduce(x, size, 1, np.max)[: want.shape[0], : want.shape[1]]):
+            return fail(f"{where}: the windows start at every pixel; they must start every {s} pixels "
+                        "(the stride): window i starts at row i * stride.")
+        return fail(f"{where} has the right shape but some values are wrong: out[i, j] must be the "
+                    "maximum of x[i*stride : i*stride + size, j*stride : j*stride + size].")
+    return ok("your max pooling matches helpers.ops.max_pool2d: default and explicit strides, "
+              "overlapping windows, edges that do not fit, negative values.")
+
+
+#: The prediction exercise: two conv-ReLU-max-pool layers (stride 2 each), input shifted right by k.
+COPY_QUESTION = {"shifts": tuple(range(8)), "layers": 2, "stride": 2}
+
+
+@checker
+def check_copy_prediction(predicted):
+    """``predicted``: 8 booleans, for k = 0..7: is the output of two pooling layers a shifted copy?"""
+    if predicted is None:
+        return todo()
+    try:
+        answer = [bool(v) for v in predicted]
+    except TypeError:
+        return fail(f"give a list of 8 booleans, one for each k = 0, 1, ..., 7; got {predicted!r}.")
+    ks = COPY_QUESTION["shifts"]
+    if len(answer) != len(ks) or not all(isinstance(v, (bool, np.bool_)) for v in predicted):
+        return fail(f"give a list of {len(ks)} booleans (True or False), one for each k = 0, 1, ..., 7; "
+                    f"got {predicted!r}.")
+    total = COPY_QUESTION["stride"] ** COPY_QUESTION["layers"]
+    want = [k % total == 0 for k in ks]
+    if answer == want:
+        return ok(f"only k = 0 and k = 4 give a shifted copy: the total stride is 2 x 2 = {total}, "
+                  "so only multiples of 4 move the output by whole cells.")
+    if answer == [k % 2 == 0 for k in ks]:
+        return fail("that is the answer for ONE pooling layer. After the first layer a shift by 2 has "
+                    "become a shift by 1, and the second pooling layer turns an odd shift into a "
+                    "different sampling phase.")
+    if all(answer):
+        return fail("pooling is not invariant to every shift: look again at section 3, where odd shifts "
+                    "give a different polyphase component.")
+    if not answer[0]:
+        return fail("k = 0 is no shift at all: the output is its own copy, so the first entry is True.")
+    wrong = [k for k, a, w in zip(ks, answer, want) if a != w]
+    if not answer[4]:
+        return fail("check k = 4: the first pooling turns it into a shift by 2, the second into a shift "
+                    "by 1 cell, a shifted copy.")
+    return fail(f"your answer differs at k = {', '.join(map(str, wrong))}. Follow k through the "
+                "two layers: each one needs an even shift to pass it on as a shift by k / 2.")

@@ -1,0 +1,621 @@
+# %% [markdown]
+# # 05 · Where invariance breaks, and weight sharing beyond translations
+#
+# Notebooks 01 to 04 built a clean story: convolutions are equivariant to
+# shifts, a global pool on top makes the answer invariant, and softmax has
+# nothing to do with it. Every exact statement came with a condition:
+# *circular* padding, shifts that are *multiples of the total stride*. Real
+# networks pad with zeros and subsample with a stride of 2. This notebook
+# measures what that costs, with small versions of experiments from the recent
+# literature, and then takes the idea that made convolutions work, sharing
+# weights over all positions, one step further: sharing them over rotations.
+#
+# **You will learn**
+# - why zero padding lets a network with global pooling learn *where* an object
+#   is, and how close to the border that works;
+# - how to read position from a network's features with a linear readout;
+# - how often a trained classifier changes its answer when the image moves by
+#   one pixel, and what blur pooling changes;
+# - how a group convolution shares each filter over the four 90-degree
+#   rotations (the group p4), and why its output is then exactly invariant to
+#   those rotations.
+#
+# **You need** notebooks `01_equivariance` (zero against circular padding),
+# `02_pooling` (stride, polyphase components, blur pooling),
+# `03_weight_sharing` and `04` (the numpy CNN `helpers.tinycnn`, training, the
+# global pooling head). This notebook trains small networks; running it top to
+# bottom takes well under a minute.
+
+# %%
+%matplotlib inline
+import numpy as np
+from matplotlib.figure import Figure
+
+from helpers.checks.beyond import (
+    INVARIANCE_QUESTION,
+    check_invariance_prediction,
+    check_lift,
+)
+from helpers.explorers.beyond import PositionLeakExplorer, RotationExplorer, rotation_networks
+from helpers.filters import EAR
+from helpers.groupconv import (
+    OrientationPool,
+    P4Lift,
+    group_conv,
+    invariance_report,
+    lift,
+    make_p4_cnn,
+    make_plain_cnn,
+    quantize_weights,
+    rot90,
+    rotate_p4,
+)
+from helpers.ops import conv2d, shift
+from helpers.positions import (
+    CORNERS,
+    RandomStack,
+    centred_test_set,
+    corner_image,
+    corner_table,
+    distinct_positions,
+    position_readout,
+    shift_metrics,
+    train_everywhere,
+)
+from helpers.sprites import CLASSES, cat_at
+from helpers.tinycnn import Conv2D, GlobalAvgPool, MaxPool2D, Model, ReLU
+from helpers.views import small_multiples
+
+np.set_printoptions(linewidth=120)
+
+# %% [markdown]
+# ## 1. Padding leaks position
+#
+# A network with a global max pool keeps, for each filter, its strongest
+# response *anywhere* in the image. It cannot see where that response was. So
+# can it ever tell an object in the top-left corner from the same object in the
+# bottom-right corner? With circular padding, no: one image is a circular shift
+# of the other, and notebook 04 showed that such a network is exactly invariant
+# to circular shifts. With zero padding, the border gets in the way.
+#
+# A tiny example first. A 1x3 filter `[-1, -1, 1]` responds to "ink on my
+# right, nothing in the middle or on my left": the left edge of an object, seen
+# from the left. Put a 2x2 block in the top-left or the bottom-right corner of a
+# 5x5 image and take the `"same"` (zero-padded) correlation:
+
+# %%
+w_edge = np.array([[-1.0, -1.0, 1.0]])
+top_left = np.zeros((5, 5))
+top_left[:2, :2] = 1
+bottom_right = np.zeros((5, 5))
+bottom_right[3:, 3:] = 1
+for name, img in (("top-left", top_left), ("bottom-right", bottom_right)):
+    m = conv2d(img, w_edge, padding="same")
+    print(f"{name} block, map:\n{m.astype(int)}\nglobal max = {m.max():g}\n")
+
+# %% [markdown]
+# The window that would see the top-left block's left edge from outside is
+# centred at column -1: it does not exist, so its response is lost. For the
+# block in the other corner the same window lies inside the image. The global
+# max (0 against 1) now says which corner the block is in.
+#
+# ### The experiment
+#
+# Kayhan & van Gemert (CVPR 2020) showed that convolutional networks exploit
+# exactly this to learn *absolute* position. Here is a small version of their
+# experiment. The same cat sits in the top-left or the bottom-right corner,
+# `gap` pixels from the border, with light noise. One convolution layer (8
+# filters), ReLU, a global max pool and a dense layer are trained to say which
+# corner (`helpers.positions.corner_experiment`: 256 images, 64 Adam steps).
+
+# %%
+examples = [corner_image(c, g) for g in (0, 2) for c in CORNERS]
+small_multiples(examples, [f"{c}, gap {g}" for g in (0, 2) for c in CORNERS], kind="image", panel=1.6)
+
+# %% [markdown]
+# *The two classes, without noise: the cat touching the top-left or the
+# bottom-right border (gap 0), and 2 pixels away from it (gap 2).*
+#
+# Test accuracy on 400 fresh images, for three random seeds. "zero" is
+# zero padding (`"same"`); the 5x5 row uses filters that reach 2 pixels past
+# the cat instead of 1. Chance is 50%.
+
+# %%
+table, corner_acc = corner_table()
+print(table)
+
+# %%
+means = {key: np.mean(v) for key, v in corner_acc.items()}
+assert means[("same", 3, 0)] > 0.9 and means[("same", 5, 1)] > 0.9
+assert all(abs(means[key] - 0.5) < 0.1 for key in [("same", 3, 2), ("circular", 3, 0)])
+print("learnable (mean > 90%):", [key for key, m in means.items() if m > 0.9])
+print("chance (mean within 10 points of 50%):", [key for key, m in means.items() if abs(m - 0.5) < 0.1])
+
+# %% [markdown]
+# With zero padding and the cat within the filters' reach of the border, the
+# network tells the corners apart almost perfectly, although nothing in its
+# architecture looks at positions. Move the cat 2 pixels away, or pad
+# circularly, and it is at chance. A 5x5 filter reaches 2 pixels: it still
+# feels the border with a gap of 1. Real networks stack many layers, and the
+# reach of the last layer (its receptive field) is large: Kayhan & van Gemert
+# found that deep networks can exploit absolute position far from the border.
+#
+# ### Live view: move the cat away from the corner
+#
+# The slider sets the gap between the cat and the border; the toggles choose
+# the corner and the padding. Both networks were trained with the cat touching
+# the corners (gap 0, seed 0). Panels: the input with the padding drawn outside
+# the orange frame (zeros are white; circular padding shows the other side of
+# the image); the responses of the *deciding filter* (the one that carries the
+# decision, see the readout) for every window that overlaps the image, those
+# centred outside the frame included; the filter's weights; the network's two
+# probabilities. The cross marks the strongest response the global max pool
+# sees, the orange circle a stronger one that zero padding lost.
+
+# %%
+PositionLeakExplorer()
+
+# %% [markdown]
+# Without a running kernel the view above cannot move. Here are four of its
+# states:
+
+# %%
+leak = PositionLeakExplorer()
+frames, titles, marks = [], [], []
+for padding, corner, gap in [("zero", "top-left", 0), ("zero", "bottom-right", 0),
+                             ("zero", "top-left", 1), ("circular", "top-left", 0)]:
+    leak.padding.value, leak.corner.value, leak.distance.value = padding, corner, gap
+    s = leak.state
+    frames += [s["padded"], s["map"]]
+    titles += [f"{padding}, {corner}, gap {gap}", f"p({corner}) = {s['probs'][CORNERS.index(corner)]:.2f}"]
+    marks += [None, s["seen"]]
+small_multiples(frames, titles, kind=["image", "magnitude"] * 4, ncols=4, markers=marks, panel=2.0)
+
+# %% [markdown]
+# *Each pair: the input with a 1-pixel band of padding around it, and the
+# deciding filter's response to every window (the outer ring of pixels: windows
+# centred outside the image), with the strongest response inside the image
+# crossed. The filter is a left-edge detector: it responds strongly (the bright
+# stripe) just left of the cat. For the cat touching the left border that
+# stripe lies in the outer ring, a window zero padding never computes, so the
+# network never sees it; for the bottom-right cat it lies inside. Both answers
+# are right (0.98 and 0.99). At gap 1 the stripe is inside the image for both
+# corners, and the top-left cat gets the bottom-right answer (p(top-left) =
+# 0.01). Circular padding: the wrapped cat shows in the padding band, nothing
+# is lost, and p stays near 0.5.*
+#
+# ## 2. How much position is in the features
+#
+# If the border is visible, where else does position hide? Islam, Jia & Bruce
+# (ICLR 2020) trained a readout on the features of image classifiers to
+# predict each pixel's position, and found that it can, and that zero padding
+# is a main source. Our version needs no training at all: a stack of **random**
+# convolutions (`helpers.positions.RandomStack`: 3x3, 32 filters, ReLU, two
+# 2x2 max pools, then three more layers; 28x28 in, 7x7 maps out).
+#
+# Start with a blank image. Every position looks the same, so any difference
+# between the feature vectors at different positions can only come from the
+# border. One of the 32 feature maps:
+
+# %%
+stack = RandomStack.random(seed=0)
+blank = np.zeros((28, 28))
+zero_feats = stack.features(blank, "same")
+k = int(np.argmax(zero_feats.reshape(32, -1).std(axis=1)))  # the map that varies most
+for padding in ("same", "circular"):
+    feats = stack.features(blank, padding)
+    print(f"{padding} padding, feature map {k} of the blank image:\n{np.round(feats[k], 2) + 0.0}")
+    print(f"different feature vectors among the {feats.shape[1] * feats.shape[2]} positions: "
+          f"{distinct_positions(feats)}\n")
+
+# %% [markdown]
+# With zero padding the blank image's features change towards the border (the
+# bottom rows and the side columns differ from the middle, and not in the same
+# way): all 49 positions have different feature vectors, so position is there
+# to be read. With circular padding all 49 are the same (to the last digits of the
+# floating-point sums), and no readout can tell them apart.
+#
+# Now a **linear readout**: for each position `(i, j)` of the 7x7 map, predict
+# `(i, j)` from its 32 features `f` by least squares,
+# `[row, col] ≈ [f_1, ..., f_32, 1] @ coef`. Fit `coef` on the features of 20
+# random noise images, test on 10 others, and score with
+# $R^2 = 1 - \sum (y - \hat y)^2 / \sum (y - \bar y)^2$: 1 is perfect, 0 is no
+# better than always guessing the middle.
+
+# %%
+lines = [f"{'padding':<9} {'stack seed':>10} {'R^2 row':>8} {'R^2 col':>8}"]
+readouts = {}
+for padding in ("same", "circular"):
+    for seed in (0, 1, 2):
+        res = readouts[padding, seed] = position_readout(padding, seed=seed)
+        name = "zero" if padding == "same" else padding
+        lines.append(f"{name:<9} {seed:>10} {res['r2_row']:>8.2f} {res['r2_col']:>8.2f}")
+print("\n".join(lines))
+
+# %%
+zero_r2 = [min(r["r2_row"], r["r2_col"]) for (p, _), r in readouts.items() if p == "same"]
+circ_r2 = [max(r["r2_row"], r["r2_col"]) for (p, _), r in readouts.items() if p == "circular"]
+assert min(zero_r2) > 0.8 and max(circ_r2) < 0.05
+print(f"zero padding: every R^2 >= {min(zero_r2):.2f}; circular padding: every R^2 <= {max(circ_r2):.2f}")
+
+# %%
+fig = Figure(figsize=(7.5, 3.2), dpi=80, layout="constrained")
+axes = fig.subplots(1, 2, sharey=True)
+for ax, padding in zip(axes, ("same", "circular")):
+    res = readouts[padding, 0]
+    true, pred = res["true"][:, 0], res["pred"][:, 0]
+    rows = np.arange(res["shape"][0])
+    ax.errorbar(rows, [pred[true == r].mean() for r in rows], yerr=[pred[true == r].std() for r in rows],
+                fmt="o", capsize=3, label="prediction: mean ± sd")
+    ax.plot(rows, rows, "-", color="0.5", label="perfect")
+    name = "zero" if padding == "same" else padding
+    ax.set_title(f"{name} padding: R^2 = {res['r2_row']:.2f}", fontsize=10)
+    ax.set_xlabel("true row of the 7x7 map")
+axes[0].set_ylabel("row predicted from the features")
+axes[0].legend(fontsize=8)
+fig
+
+# %% [markdown]
+# *Predicted against true row on the test images (stack seed 0), mean and
+# standard deviation over the 70 positions of each row. With zero padding the
+# points follow the diagonal; with circular padding every prediction is about
+# 3, the middle row: the features carry no position.*
+#
+# Position information is therefore not something a network has to *learn* to
+# extract from the image: zero padding writes it into the features from the
+# first layer on, and every layer spreads it further inwards.
+#
+# ## 3. Aliasing in a trained network
+#
+# Notebook 02 showed the second crack: a stride of 2 follows only even shifts.
+# A 1-pixel shift makes max pooling sample the other polyphase component, and
+# blurring before subsampling (BlurPool, Zhang 2019) makes the two components
+# much more alike. There the networks had random weights. Does it matter for a
+# trained classifier?
+#
+# We train notebook 04's network with a global max pooling head (16 channels,
+# two conv-ReLU-pool stages, zero padding; 1024 images of the four sprites
+# placed everywhere, 32 Adam steps, seed 0) twice: with 2x2 max pooling, and
+# with Zhang's MaxBlurPool (a stride-1 2x2 max, then the `[1, 4, 6, 4, 1]` blur
+# and subsampling).
+
+# %%
+models = {"max pool": train_everywhere("max"), "max-blur pool": train_everywhere("maxblur")}
+print({name: model.n_params() for name, model in models.items()})
+
+# %% [markdown]
+# A small example first: one noisy test image, shifted right by 0 to 4 pixels,
+# and each network's probability for its true class.
+
+# %%
+x_noisy, y_noisy = centred_test_set(200, noise=0.25, seed=7)
+top = models["max pool"].predict(x_noisy)
+flips = models["max pool"].predict(shift(x_noisy, 0, 1)) != top
+i = int(np.flatnonzero(flips)[0])
+print(f"image {i}, a {CLASSES[y_noisy[i]]}:")
+for name, model in models.items():
+    probs = model.predict_proba(np.stack([shift(x_noisy[i], 0, k) for k in range(5)]))
+    classes = [CLASSES[c] for c in probs.argmax(axis=1)]
+    print(f"  {name:<14} p(true class) for shifts 0..4: {np.round(probs[:, y_noisy[i]], 3)}  top-1: {classes}")
+
+# %% [markdown]
+# The max-pooling network gives one set of numbers for even shifts and
+# another for odd ones, and for this image even its answer alternates. That is
+# the polyphase identity of notebook 02 at work: an even shift moves the first
+# pooled map by whole cells, an odd one makes it sample the other pixels (the
+# global max on top makes the second pooling's phase irrelevant). The
+# blur-pooling network's probability barely moves, but this image sits almost
+# on a tie between two classes, so a small move can still change its answer.
+# Two measures turn this into statistics:
+#
+# - **consistency** (Zhang 2019): the fraction of images whose top-1 class is
+#   the same for two random shifts of the image (here up to 4 pixels in each
+#   direction; the sprites stay on the canvas);
+# - **P(flip)**: the probability that a 1-pixel shift (down or right) changes
+#   the top-1 class (Azulay & Weiss 2019), and **mean |dp|**, the mean absolute
+#   change of the probability of the predicted class under those shifts.
+#
+# On 200 test images like the training ones (noise 0.05), and on 200 much
+# noisier ones (noise 0.25), where many images lie near a decision boundary:
+
+# %%
+x_clean, y_clean = centred_test_set(200, noise=0.05, seed=7)
+lines = [f"{'network':<14} {'test noise':>10} {'accuracy':>9} {'consistency':>12} {'P(flip)':>8} {'mean |dp|':>10}"]
+metrics = {}
+for noise, (x, y) in ((0.05, (x_clean, y_clean)), (0.25, (x_noisy, y_noisy))):
+    for name, model in models.items():
+        m = metrics[name, noise] = shift_metrics(model, x, y, max_shift=4, seed=0)
+        lines.append(f"{name:<14} {noise:>10} {m['accuracy']:>9.1%} {m['consistency']:>12.1%} "
+                     f"{m['p_flip']:>8.1%} {m['mean_dprob']:>10.3f}")
+print("\n".join(lines))
+
+# %%
+for noise in (0.05, 0.25):
+    assert metrics["max-blur pool", noise]["mean_dprob"] < metrics["max pool", noise]["mean_dprob"]
+assert metrics["max-blur pool", 0.25]["p_flip"] < metrics["max pool", 0.25]["p_flip"]
+assert metrics["max-blur pool", 0.25]["consistency"] > metrics["max pool", 0.25]["consistency"]
+print("blur pooling: smaller probability changes at both noise levels, fewer flips and higher "
+      "consistency on the noisy images")
+
+# %% [markdown]
+# On images like the training ones, neither network ever changes its answer:
+# the sprites are easy and every probability is far from a tie. The
+# probabilities still move, and blur pooling roughly halves how much. On the
+# noisy images, where answers are closer to a tie, a 1-pixel shift flips the
+# max-pooling network's answer several times as often as the blur-pooling
+# network's. Blur pooling did not make this network more *accurate* on the noisy
+# images (both were trained for only 32 steps on clean ones, and blurring
+# removes detail); it made it more *consistent*.
+#
+# The published figures on ImageNet tell the same story at scale. Zhang (ICML
+# 2019) measured consistency under random shifts: ResNet50 89.20% -> 91.31%
+# with the `[1, 4, 6, 4, 1]` blur, VGG16 88.52% -> 90.19%, AlexNet 78.18% ->
+# 82.51%, while accuracy also rose slightly (ResNet50 76.16% -> 77.04%). In
+# other words, even the best of these networks gives a different answer for
+# about one image in ten after a small shift. Azulay & Weiss (JMLR 2019)
+# showed that a 1-pixel shift changes the top-1 class of modern networks with
+# a probability of the order of 30% (as later work summarises their
+# results), and traced it to subsampling that ignores the sampling theorem.
+#
+# ## 4. Beyond translations: sharing weights over rotations
+#
+# A convolution shares each filter over all *positions*; that is why it is
+# equivariant to shifts (notebook 03). A turned cat is a different story. Here
+# is `rot90`, a quarter turn counter-clockwise, on a tiny array, and the ear
+# filter's response to the cat before and after the turn:
+
+# %%
+print(rot90(np.array([[1, 2], [3, 4]])).astype(int))
+cat = cat_at(9, 9)
+for r in range(4):
+    m = conv2d(rot90(cat, r), EAR, padding="circular")
+    print(f"cat turned {90 * r:>3} degrees: ear-filter maximum {m.max():g}")
+
+# %% [markdown]
+# The ear filter finds the ear tip (response 3) only in the upright cat. A
+# plain CNN would need a separate ear filter for each orientation, and would
+# have to learn each from cats shown in that orientation.
+#
+# **Group convolution** (Cohen & Welling, ICML 2016) builds the orientations
+# in. For the four quarter turns, the group is called **p4**. The first layer,
+# the **lifting layer**, correlates the image with the four turned copies of
+# each filter,
+#
+# $$\text{out}[r] = \operatorname{corr}(x, R^r w), \qquad r = 0, 1, 2, 3,$$
+#
+# where $R$ turns a kernel by 90 degrees (`np.rot90`). Its output has a new
+# axis, the **orientation** `r`, in front of the spatial ones.
+#
+# ### Exercise 1: the lifting layer
+#
+# Write `my_lift(x, w)` for a 2-D image `x` and an odd square kernel `w`: return
+# an array of shape `(4, H, W)` whose map `r` is `conv2d(x, ..., padding="circular")`
+# with the kernel turned `r` quarter turns counter-clockwise.
+
+# %% tags=["solution"]
+def my_lift(x, w):
+    """The p4 lifting layer: four maps, one per quarter turn of the kernel."""
+    # BEGIN SOLUTION
+    return np.stack([conv2d(x, np.rot90(w, r), padding="circular") for r in range(4)])
+    # END SOLUTION
+
+
+# %%
+check_lift(my_lift)
+
+# %% [markdown]
+# `helpers.groupconv.lift` computes the same thing for batches and many
+# channels, with one `conv2d` call on a stacked bank of the turned filters.
+#
+# ### What a rotation does to a p4 map
+#
+# Turn the cat by 90 degrees. Each map of the lifting layer turns with it, *and*
+# the maps move one orientation along: the map that the upright ear filter
+# made (r = 0) now comes out, turned, where the filter turned by 90 degrees
+# is (r = 1). As a law: `lift(rot90(x)) == rotate_p4(lift(x))`, where
+# `rotate_p4` turns every map and rolls the orientation axis by one.
+
+# %%
+lifted = lift(cat, EAR)
+print("orientation of the strongest ear response, upright cat:", int(np.argmax(lifted.max(axis=(1, 2)))))
+print("orientation of the strongest ear response, cat turned 90 degrees:",
+      int(np.argmax(lift(rot90(cat), EAR).max(axis=(1, 2)))))
+for r in range(4):
+    assert np.array_equal(lift(rot90(cat, r), EAR), rotate_p4(lifted, r))
+print("lift(rot90(cat, r)) == rotate_p4(lift(cat), r) exactly, for r = 0, 1, 2, 3")
+
+# %% [markdown]
+# The next layers must keep this structure. A **group layer** takes a p4 map
+# (channels `c`, orientations `s`) and its filter has an orientation axis
+# too. For output orientation `r` the *whole* filter is turned: each slice is
+# rotated by `r` and the filter's orientation axis is rolled by `r`,
+#
+# $$\text{out}[r] = \sum_{c,\,s} \operatorname{corr}\big(x[c, s],\; R^r\, w[c, (s - r) \bmod 4]\big).$$
+#
+# Then turning the input turns and rolls the output in the same way, exactly.
+# Checked here on random integer-valued maps, for which every sum is exact in
+# floating point:
+
+# %%
+rng = np.random.default_rng(0)
+y = rng.integers(-3, 4, size=(2, 3, 4, 10, 10)).astype(float)  # (N, C, 4, H, W)
+w_group = rng.integers(-2, 3, size=(5, 3, 4, 3, 3)).astype(float)  # (O, C, 4, k, k)
+out = group_conv(y, w_group)
+print("output shape:", out.shape)
+for r in range(4):
+    assert np.array_equal(group_conv(rotate_p4(y, r), w_group), rotate_p4(out, r))
+print("group_conv(rotate_p4(y, r)) == rotate_p4(group_conv(y), r) exactly, for r = 0, 1, 2, 3")
+
+# %% [markdown]
+# ### A p4 network, exactly invariant to quarter turns
+#
+# Stack them: lifting layer, ReLU, 2x2 max pool, group layer, ReLU, 2x2 max
+# pool, then a **max over the four orientations** (it forgets the roll) and a
+# global max pool (it forgets where, and so the turn). ReLU and max pooling act
+# on every map alike, and a 28x28 map pools into 2x2 cells that a quarter turn
+# maps onto each other, so each keeps the law. Beside it, the same network
+# without the turned copies.
+#
+# To check equality to the last bit, the weights are rounded to multiples of
+# 2<sup>-6</sup> (`quantize_weights`): with such weights and a cat made of 0s
+# and 1s every sum is exact, in any order. With arbitrary weights the same
+# checks hold to about 1e-15, the rounding of sums added in a different order.
+
+# %%
+p4_net, plain_net = rotation_networks()
+print(p4_net.summary())
+
+# %%
+for name, net in (("p4 network", p4_net), ("plain CNN", plain_net)):
+    base = net.forward(cat[None, None])
+    changes = [np.abs(net.forward(rot90(cat, r)[None, None]) - base).max() for r in (1, 2, 3)]
+    print(f"{name:<11} largest change of the 8 pooled features for turns of 90, 180, 270 degrees: "
+          f"{[round(float(c), 3) for c in changes]}")
+assert all(np.array_equal(p4_net.forward(rot90(cat, r)[None, None]), p4_net.forward(cat[None, None]))
+           for r in range(4))
+
+# %% [markdown]
+# The p4 network's features of the turned cat are *identical* to those of the
+# upright cat; the plain CNN's change. Nothing was trained: the invariance is
+# built into the weight sharing, as translation equivariance is built into a
+# convolution. (And the p4 network still shares over positions: it keeps all
+# the shift properties of notebooks 01 to 04.)
+#
+# ### Live view: turn the cat
+#
+# The slider turns the object in steps of 90 degrees (arrow keys work); the
+# toggle switches between the cat and the triangle. Top row: the turned object,
+# the four orientation channels of the p4 lifting layer for the ear filter
+# (after ReLU, a cross on a response of 3, the full ear), and the p4
+# network's 8 pooled features as bars, with black ticks at the values for the
+# unturned object. Bottom row: the unturned object, four feature maps of the
+# plain CNN's first layer (the ear filter and the three filters that respond
+# most to the cat), and its pooled features with the same ticks. Watch the
+# four p4 maps turn and move one panel to the right at each step, and the
+# plain maps change shape instead.
+
+# %%
+RotationExplorer()
+
+# %% [markdown]
+# Without a running kernel, here are the four orientations of the cat and the
+# p4 lifting layer's four maps for each:
+
+# %%
+rotation = RotationExplorer()
+frames, titles, marks = [], [], []
+for angle in (0, 90, 180, 270):
+    rotation.angle.value = angle
+    s = rotation.state
+    frames += [s["x"], *s["p4_maps"]]
+    titles += [f"cat turned {angle}°", *[f"ear filter at {90 * r}°" for r in range(4)]]
+    marks += [None, *[p if v >= 2.5 else None for p, v in zip(s["p4_peaks"], s["p4_peak_values"])]]
+small_multiples(frames, titles, kind=(["image"] + ["magnitude"] * 4) * 4, ncols=5, vmax=3, markers=marks, panel=1.7)
+
+# %% [markdown]
+# *Four rows, the cat turned by 0, 90, 180 and 270 degrees, then the lifting
+# layer's maps for the ear filter in its four orientations. The cross (a
+# response of 3, the full ear) walks one column to the right at each turn:
+# orientation 0 for the upright cat, 90 for the cat turned by 90 degrees, and
+# so on; each map is the previous row's neighbour, turned.*
+#
+# ### Exercise 2: predict, then check
+#
+# Two small networks with the same 8 random filters and circular padding:
+
+# %%
+for name, text in INVARIANCE_QUESTION.items():
+    print(f"{name}: {text}")
+
+# %% [markdown]
+# For each, is its output **exactly** invariant to a 1-pixel shift, to a
+# 2-pixel shift, to a 90-degree rotation of a 28x28 image? Answer True or False
+# before running anything.
+
+# %% tags=["solution"]
+# BEGIN SOLUTION
+# STUB: prediction = {
+# STUB:     "A": {"1-pixel shift": None, "2-pixel shift": None, "90-degree rotation": None},
+# STUB:     "B": {"1-pixel shift": None, "2-pixel shift": None, "90-degree rotation": None},
+# STUB: }
+prediction = {
+    "A": {"1-pixel shift": False, "2-pixel shift": True, "90-degree rotation": False},
+    "B": {"1-pixel shift": False, "2-pixel shift": True, "90-degree rotation": True},
+}
+# END SOLUTION
+
+# %%
+check_invariance_prediction(prediction)
+
+# %% [markdown]
+# Now run both networks on the cat. Each number is the largest change of the
+# output over a few variants of the transformation (shifts right, down and
+# diagonal; turns by 90, 180 and 270 degrees); 0 means exactly invariant.
+
+# %%
+net_a = quantize_weights(Model([Conv2D(1, 8, 3, "circular", rng=0), ReLU(), MaxPool2D(2), GlobalAvgPool()]))
+net_b = quantize_weights(Model([P4Lift(1, 8, 3, "circular", rng=0), ReLU(), MaxPool2D(2), OrientationPool(),
+                                GlobalAvgPool()]))
+for name, net in (("A", net_a), ("B", net_b)):
+    report = invariance_report(net, cat)
+    print(name, {t: round(v, 4) for t, v in report.items()})
+
+# %% [markdown]
+# ### Question
+#
+# Section 3 showed that even large, well-trained classifiers change their
+# answer for several percent of images when the image moves by a pixel or
+# two; none of them is exactly invariant. Why do modern classifiers still
+# work so well?
+#
+# <details><summary>Show an answer</summary>
+#
+# Because exact invariance is not what accuracy needs. The training data show
+# objects at many positions, sizes and angles, and data augmentation adds more
+# (random crops and flips), so the network *learns* approximate invariance
+# where the data call for it, on top of the architecture's (global pooling over
+# equivariant layers). The breaks are small perturbations of the features: they
+# change the answer only for images that already lie close to a decision
+# boundary, the uncertain ones. Most images are far from one, so their top-1
+# class survives a shift, as the clean test images in section 3 did. The
+# failures matter where robustness matters (a classifier that flips on a 1-pixel
+# shift is easy to fool) and where position should *not* be used: the corner
+# experiment of section 1 shows how easily a network picks up a cue, the border,
+# that its designer thought it could not see. Where a symmetry is known
+# exactly, as rotations are for microscope or satellite images, building it in
+# (section 4) gives it for free and saves the data needed to learn it.
+#
+# </details>
+#
+# ## Summary
+#
+# - Zero padding makes the border visible. A network with a global max pool,
+#   blind to position in theory, learns which corner a cat is in while the cat
+#   is within its filters' reach of the border (near 100% against 50%);
+#   circular padding removes the cue.
+# - A linear readout recovers each position from the features of a random
+#   zero-padded stack (R^2 above 0.8); with circular padding every position
+#   has the same features (R^2 about 0).
+# - Subsampling aliases: a 1-pixel shift changes a trained max-pooling
+#   network's probabilities, and its answer on hard images. Blur pooling makes
+#   it more consistent, not invariant.
+# - Sharing filters over the four 90-degree rotations (p4 group convolution)
+#   makes rotating the input rotate the maps and roll the orientations;
+#   pooling over orientations and positions then gives features that are
+#   exactly invariant to quarter turns, with no training.
+#
+# ## Further reading
+#
+# - Kayhan & van Gemert, "On Translation Invariance in CNNs: Convolutional
+#   Layers can Exploit Absolute Spatial Location", CVPR 2020.
+# - Islam, Jia & Bruce, "How Much Position Information Do Convolutional Neural
+#   Networks Encode?", ICLR 2020.
+# - Zhang, "Making Convolutional Networks Shift-Invariant Again", ICML 2019
+#   (anti-aliased CNNs, BlurPool).
+# - Azulay & Weiss, "Why do deep convolutional networks generalize so poorly to
+#   small image transformations?", JMLR 2019.
+# - Cohen & Welling, "Group Equivariant Convolutional Networks", ICML 2016: the
+#   lifting and group layers for p4 and for p4m (rotations and reflections).
+# - Biscione & Bowers, "Convolutional Neural Networks Are Not Invariant to
+#   Translation, but They Can Learn to Be", JMLR 2021: invariance learned from
+#   data.

@@ -1,0 +1,299 @@
+"""Notebook 02: the pooling live views driven headless, their measurements, and the exercise checkers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers.checks.pooling import check_copy_prediction, check_max_pool2d
+from helpers.explorers.pooling import (
+    CAT_REFERENCE,
+    METHODS,
+    PoolingExplorer,
+    WindowExplorer,
+    consistency_curve,
+    downsample,
+    ideal_shift_error,
+    is_shifted_copy,
+    max_blur_pool,
+    polyphase_prediction,
+    random_stack,
+    stack_features,
+)
+from helpers.filters import FILTERS
+from helpers.ops import BLUR_FILTERS, blur_pool2d, global_avg_pool, max_pool2d, shift
+from helpers.sprites import SPRITES, cat_at, place
+
+PROPS = settings(max_examples=25, deadline=None)
+
+
+# --- the window view ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def window():
+    return WindowExplorer()
+
+
+def test_window_view_every_position(window):
+    reference = np.array([[1.0, 0.0], [0.0, 0.0]])
+    for row in range(4):
+        window.row.value = row
+        for col in range(4):
+            before, old = bytes(window.image.value), window.col.value
+            window.col.value = col
+            if col != old:
+                assert bytes(window.image.value) != before, f"picture unchanged at row {row}, column {col}"
+            s = window.state
+            assert s["position"] == (row, col)
+            assert s["x"].sum() == 1.0 and s["x"][row, col] == 1.0
+            np.testing.assert_array_equal(s["pooled"], max_pool2d(s["x"]))
+            assert s["pooled"][row // 2, col // 2] == 1.0 and s["pooled"].sum() == 1.0
+            inside = row < 2 and col < 2
+            assert s["unchanged"] == inside
+            assert s["unchanged"] == np.array_equal(s["pooled"], reference)
+            text = window.readout_text
+            assert f"row {row}, column {col}" in text
+            assert ("pooled output unchanged" in text) == inside
+            assert ("pooled output changed" in text) == (not inside)
+            expected = str(s["pooled"].astype(int).tolist())
+            assert f"pooled map = {expected}" in text  # the values, not only a colour
+
+
+def test_window_view_row_slider_changes_picture(window):
+    window.col.value = 1
+    seen = set()
+    for row in range(4):
+        window.row.value = row
+        seen.add(bytes(window.image.value))
+    assert len(seen) == 4
+
+
+def test_window_view_only_4x4():
+    with pytest.raises(ValueError, match="size must be 4"):
+        WindowExplorer(size=6)
+
+
+# --- the cat view -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def cat_view():
+    return PoolingExplorer()
+
+
+@pytest.mark.parametrize("filter_name, blur", [(f, "bin5") for f in FILTERS] + [("vertical edge", "rect2"),
+                                                                              ("vertical edge", "tri3")])
+def test_cat_view_every_column(cat_view, filter_name, blur):
+    cat_view.filter.value = filter_name
+    cat_view.blur.value = blur
+    for col in range(cat_view.col.min, cat_view.col.max + 1):
+        before, old = bytes(cat_view.image.value), cat_view.col.value
+        cat_view.col.value = col
+        if col != old:
+            assert bytes(cat_view.image.value) != before, f"picture unchanged at column {col}"
+        s = cat_view.state
+        k = col - CAT_REFERENCE
+        assert s["shift"] == k and s["position"] == col
+        np.testing.assert_array_equal(s["x"], cat_at(9, col))
+        np.testing.assert_array_equal(s["max"], max_pool2d(s["feature"]))
+        np.testing.assert_allclose(s["blur"], max_blur_pool(s["feature"], blur), atol=1e-12)
+        assert s["max_peak"] == tuple(np.unravel_index(np.argmax(s["max"]), s["max"].shape))
+        if k % 2 == 0:  # whole pooled cells: both follow the cat exactly
+            assert s["max_error"] == 0.0
+            assert s["blur_error"] < 1e-12
+        else:
+            assert s["max_error"] > 0.1
+            if blur == "bin5":
+                assert s["blur_error"] < s["max_error"]
+        assert s["blur_mean_change"] < 1e-9  # the blur kills the only frequencies that alias onto the mean
+        text = cat_view.readout_text
+        assert f"k = {k:+d}" in text
+        assert f"distance from the ideal {s['max_error']:.2f}" in text
+        assert f"distance from the ideal {s['blur_error']:.2f}" in text
+        assert f"'{filter_name}'" in text and f"blur pool ({blur})" in text
+
+
+def test_cat_view_filter_and_blur_change_picture(cat_view):
+    cat_view.col.value = 5
+    seen = set()
+    for name in FILTERS:
+        cat_view.filter.value = name
+        seen.add(bytes(cat_view.image.value))
+    for blur in BLUR_FILTERS:
+        cat_view.blur.value = blur
+        seen.add(bytes(cat_view.image.value))
+    assert len(seen) >= 5
+
+
+def test_views_are_labelled_with_tooltips(window, cat_view):
+    for view, name in ((window, "Pooling-window explorer"), (cat_view, "Max pool vs blur pool explorer")):
+        for control in view.controls:
+            assert control.description and control.tooltip
+        assert "live-view" in view.widget._dom_classes
+        assert view._repr_mimebundle_()["text/plain"].startswith(name)
+        assert bytes(view.image.value).startswith(b"\x89PNG")
+
+
+# --- checkers -----------------------------------------------------------------------
+
+def loop_pool(x, size=2, stride=None, reduce=np.max, ceil=False, start=0):
+    stride = size if stride is None else stride
+    h, w = x.shape
+    rows = (-(-(h - size) // stride) if ceil else (h - size) // stride) + 1 - start
+    cols = (-(-(w - size) // stride) if ceil else (w - size) // stride) + 1 - start
+    out = np.empty((rows, cols))
+    for i in range(rows):
+        for j in range(cols):
+            out[i, j] = reduce(x[i * stride:i * stride + size, j * stride:j * stride + size])
+    return out
+
+
+def test_check_max_pool2d_accepts_reference():
+    assert check_max_pool2d.grade(loop_pool).passed
+    assert check_max_pool2d.grade(lambda x, size=2, stride=None: max_pool2d(x, size, stride)).passed
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda x, size=2, stride=None: loop_pool(x, size, 1), "start at every pixel"),
+    (lambda x, size=2, stride=None: loop_pool(x, size, size), "ignored the stride"),
+    (lambda x, size=2, stride=None: loop_pool(x, size, stride, ceil=True), "hang over the edge"),
+    (lambda x, size=2, stride=None: loop_pool(x, size, stride, start=1), "last window is missing"),
+    (lambda x, size=2, stride=None: loop_pool(x, size, stride, reduce=np.mean), "average pooling"),
+    (lambda x, size=2, stride=None: np.maximum(loop_pool(x, size, stride), 0), "never goes below 0"),
+    (lambda x, size=2: loop_pool(x, size), "must accept (x, size=2, stride=None)"),
+    (lambda x, size=2, stride=None: loop_pool(x, size, stride) + 1, "some values are wrong"),
+])
+def test_check_max_pool2d_rejects_wrong_answers_with_a_hint(wrong, hint):
+    result = check_max_pool2d.grade(wrong)
+    assert not result.passed
+    assert hint in result.message
+
+
+def test_check_max_pool2d_stub_is_todo(capsys):
+    def stub(x, size=2, stride=None):
+        raise NotImplementedError
+    assert check_max_pool2d.grade(stub).status == "todo"
+    check_max_pool2d(stub)
+    assert capsys.readouterr().out.startswith("TO DO")
+
+
+def test_check_copy_prediction():
+    right = [True, False, False, False, True, False, False, False]
+    assert check_copy_prediction.grade(right).passed
+    assert check_copy_prediction.grade(np.array(right)).passed
+    assert "ONE pooling layer" in check_copy_prediction.grade([True, False] * 4).message
+    assert "not invariant to every shift" in check_copy_prediction.grade([True] * 8).message
+    assert "k = 0 is no shift" in check_copy_prediction.grade([False] * 8).message
+    assert "check k = 4" in check_copy_prediction.grade([True] + [False] * 7).message
+    assert "differs at k = 3" in check_copy_prediction.grade(right[:3] + [True] + right[4:]).message
+    assert "list of 8 booleans" in check_copy_prediction.grade([True, False]).message
+    assert "list of 8 booleans" in check_copy_prediction.grade(5).message
+    assert check_copy_prediction.grade(None).status == "todo"
+
+
+# --- measurements: exact laws, as properties ------------------------------------------
+
+even_maps = st.tuples(st.integers(2, 5), st.integers(2, 5), st.integers(0, 2**32 - 1)).map(
+    lambda t: np.random.default_rng(t[2]).standard_normal((2 * t[0], 2 * t[1])))
+
+
+@PROPS
+@given(x=even_maps, name=st.sampled_from(sorted(BLUR_FILTERS)), ky=st.integers(-9, 9), kx=st.integers(-9, 9))
+def test_max_blur_pool_obeys_the_polyphase_identity(x, name, ky, kx):
+    dense = blur_pool2d(max_pool2d(x, 2, stride=1, padding="circular"), stride=1, filter=name)
+    np.testing.assert_allclose(max_blur_pool(x, name), dense[::2, ::2], atol=1e-12)
+    np.testing.assert_allclose(max_blur_pool(shift(x, ky, kx), name),
+                               polyphase_prediction(dense, 2, ky, kx), atol=1e-12)
+
+
+@PROPS
+@given(x=even_maps, name=st.sampled_from(sorted(BLUR_FILTERS)), ky=st.integers(-9, 9), kx=st.integers(-9, 9))
+def test_blur_pooled_mean_does_not_depend_on_the_phase(x, name, ky, kx):
+    """The blur vanishes at the Nyquist frequency, the only one that aliases onto the mean."""
+    dense_mean = max_pool2d(x, 2, stride=1, padding="circular").mean()
+    assert np.isclose(downsample(shift(x, ky, kx), name).mean(), dense_mean, atol=1e-12)
+
+
+@PROPS
+@given(x=even_maps, s=st.sampled_from([2, 3]), ky=st.integers(-12, 12), kx=st.integers(-12, 12))
+def test_polyphase_prediction_is_what_max_pooling_gives(x, s, ky, kx):
+    x = np.tile(x, (3, 3))[: 6 * (x.shape[0] // 2), : 6 * (x.shape[1] // 2)]  # divisible by 2 and 3
+    dense = max_pool2d(x, s, stride=1, padding="circular")
+    np.testing.assert_array_equal(max_pool2d(shift(x, ky, kx), s), polyphase_prediction(dense, s, ky, kx))
+
+
+@PROPS
+@given(x=even_maps, ky=st.integers(-20, 20), kx=st.integers(-20, 20))
+def test_is_shifted_copy(x, ky, kx):
+    assert is_shifted_copy(shift(x, ky, kx), x)
+    assert not is_shifted_copy(x + 1.0, x)
+    assert not is_shifted_copy(x[:-1], x)
+
+
+@PROPS
+@given(x=even_maps, q=st.integers(-3, 3), r=st.integers(0, 3), stride=st.sampled_from([2, 4]))
+def test_ideal_shift_error_is_zero_for_the_ideal(x, q, r, stride):
+    r = r % stride
+    k = q * stride + r
+    ideal = (1 - r / stride) * shift(x, 0, q) + (r / stride) * shift(x, 0, q + 1)
+    assert ideal_shift_error(ideal, x, k, stride=stride) < 1e-12
+    wrong = ideal + 0.5 * np.abs(x).max()
+    assert ideal_shift_error(wrong, x, k, stride=stride) > 0
+
+
+def test_ideal_shift_error_rejects_bad_input():
+    with pytest.raises(ValueError, match="same shape"):
+        ideal_shift_error(np.ones((2, 2)), np.ones((2, 4)), 1)
+    with pytest.raises(ValueError, match="all zeros"):
+        ideal_shift_error(np.ones((2, 2)), np.zeros((2, 2)), 1)
+    with pytest.raises(TypeError, match="dx"):
+        ideal_shift_error(np.ones((2, 2)), np.ones((2, 2)), 0.5)
+
+
+def test_downsample_checks_its_input():
+    with pytest.raises(ValueError, match="method"):
+        downsample(np.ones((4, 4)), "median")
+    with pytest.raises(ValueError, match="H and W even"):
+        downsample(np.ones((5, 4)), "max")
+    with pytest.raises(ValueError, match="filter"):
+        max_blur_pool(np.ones((4, 4)), "gauss")
+    np.testing.assert_array_equal(downsample(np.arange(16.0).reshape(4, 4)), [[5, 7], [13, 15]])
+
+
+def test_random_stack_shapes_and_seed():
+    ws = random_stack(3, (4, 8))
+    assert [w.shape for w in ws] == [(4, 1, 3, 3), (8, 4, 3, 3)]
+    np.testing.assert_array_equal(ws[1], random_stack(3, (4, 8))[1])
+    assert not np.array_equal(ws[0], random_stack(4, (4, 8))[0])
+    with pytest.raises(ValueError, match="channels"):
+        random_stack(0, (4, 0))
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 1000), row=st.integers(0, 19), col=st.integers(0, 19), q=st.integers(-3, 3),
+       method=st.sampled_from(METHODS))
+def test_stack_is_equivariant_to_multiples_of_its_total_stride(seed, row, col, q, method):
+    ws = random_stack(seed, (3, 4))
+    x = cat_at(row, col)
+    f = stack_features(x, ws, method)
+    moved = stack_features(shift(x, 4 * q, -4 * q), ws, method)
+    np.testing.assert_allclose(moved, shift(f, q, -q), atol=1e-12)
+    np.testing.assert_allclose(global_avg_pool(moved), global_avg_pool(f), atol=1e-12)
+    batch = stack_features(np.stack([x, shift(x, 4 * q, -4 * q)])[:, None], ws, method)
+    np.testing.assert_allclose(batch[0], f, atol=1e-12)
+
+
+def test_consistency_curve_shape_of_the_law():
+    images = np.stack([place(name, 9, 9) for name in SPRITES])
+    ks = range(9)
+    curves = {m: consistency_curve(images, ks, m, seeds=(0, 1)) for m in METHODS}
+    for c in curves.values():
+        assert c.shape == (9,) and (c >= 0).all()
+        np.testing.assert_allclose(c[[0, 4, 8]], 0, atol=1e-12)  # multiples of the total stride
+        assert (c[[1, 3, 5, 7]] > 1e-3).all()
+    assert (curves["max"][[2, 6]] > 1e-3).all()
+    for m in BLUR_FILTERS:  # after a blur, the global mean ignores the last layer's phase
+        np.testing.assert_allclose(curves[m][[2, 6]], 0, atol=1e-12)
+    means = [curves[m][1:].mean() for m in METHODS]
+    assert means == sorted(means, reverse=True)  # wider blur, smaller change

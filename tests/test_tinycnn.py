@@ -1,0 +1,410 @@
+"""The tiny numpy CNN: gradients, learning, determinism, input checks and the left/right claim."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from helpers import ops
+from helpers.sprites import CLASSES, make_dataset
+from helpers.tinycnn import (
+    HEADS,
+    SGD,
+    Adam,
+    BlurPool2D,
+    Conv2D,
+    Dense,
+    Flatten,
+    GlobalAvgPool,
+    GlobalMaxPool,
+    MaxBlurPool2D,
+    MaxPool2D,
+    Model,
+    ReLU,
+    SoftmaxCrossEntropy,
+    evaluate,
+    left_right_experiment,
+    make_cnn,
+    probability_vs_column,
+    train,
+)
+
+EPS = 1e-6
+TOL = 1e-6
+
+
+# --------------------------------------------------------------------------
+# Finite differences
+# --------------------------------------------------------------------------
+
+def numeric_grad(f, a: np.ndarray) -> np.ndarray:
+    """Central differences of the scalar f() with respect to every entry of a (changed in place)."""
+    g = np.zeros_like(a)
+    for i in np.ndindex(a.shape):
+        old = a[i]
+        a[i] = old + EPS
+        up = f()
+        a[i] = old - EPS
+        down = f()
+        a[i] = old
+        g[i] = (up - down) / (2 * EPS)
+    return g
+
+
+def rel_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
+    assert analytic.shape == numeric.shape
+    scale = max(np.abs(numeric).max(), np.abs(analytic).max())
+    assert scale > 1e-8, "the gradient is all zeros: the check would test nothing"
+    return float(np.abs(analytic - numeric).max() / scale)
+
+
+def away_from_zero(rng, shape):
+    """Random values with |x| >= 0.1, so that ReLU kinks are far from the finite-difference step."""
+    x = rng.standard_normal(shape)
+    return np.sign(x) * (0.1 + np.abs(x))
+
+
+def check_layer(layer, x, rng):
+    """Compare backward() with finite differences of sum(forward(x) * r), for x and every parameter."""
+    out = layer.forward(x)
+    r = rng.standard_normal(out.shape)
+
+    def loss():
+        return float((layer.forward(x) * r).sum())
+
+    layer.forward(x)
+    gx = layer.backward(r)
+    analytic = {key: layer.grads[key].copy() for key in layer.params}
+    errors = {"x": rel_error(gx, numeric_grad(loss, x))}
+    for key, value in layer.params.items():
+        errors[key] = rel_error(analytic[key], numeric_grad(loss, value))
+    return errors
+
+
+LAYERS = [
+    pytest.param(lambda: Conv2D(2, 3, 3, "same", rng=1), (2, 2, 6, 5), id="conv-same"),
+    pytest.param(lambda: Conv2D(2, 3, 3, "circular", rng=1), (2, 2, 6, 5), id="conv-circular"),
+    pytest.param(lambda: Conv2D(2, 3, 3, "valid", rng=1), (2, 2, 6, 5), id="conv-valid"),
+    pytest.param(lambda: Conv2D(2, 3, 3, "same", stride=2, rng=1), (2, 2, 7, 6), id="conv-same-stride2"),
+    pytest.param(lambda: Conv2D(2, 3, 3, "circular", stride=2, rng=1), (2, 2, 7, 6), id="conv-circular-stride2"),
+    pytest.param(lambda: Conv2D(2, 3, 3, "valid", stride=2, rng=1), (2, 2, 7, 6), id="conv-valid-stride2"),
+    pytest.param(lambda: Conv2D(2, 2, 2, "same", rng=1), (1, 2, 5, 4), id="conv-even-kernel-same"),
+    pytest.param(lambda: Conv2D(1, 2, 2, "circular", rng=1), (1, 1, 5, 4), id="conv-even-kernel-circular"),
+    pytest.param(ReLU, (2, 3, 4, 4), id="relu"),
+    pytest.param(lambda: MaxPool2D(2), (2, 3, 5, 6), id="maxpool2-odd"),
+    pytest.param(lambda: MaxPool2D(3), (1, 2, 6, 7), id="maxpool3"),
+    pytest.param(lambda: BlurPool2D(2, "rect2"), (2, 2, 6, 5), id="blurpool-rect2"),
+    pytest.param(lambda: BlurPool2D(2, "tri3"), (2, 2, 6, 5), id="blurpool-tri3"),
+    pytest.param(lambda: BlurPool2D(2, "bin5"), (2, 2, 6, 5), id="blurpool-bin5"),
+    pytest.param(lambda: BlurPool2D(2, "bin5", padding="same"), (2, 2, 6, 5), id="blurpool-bin5-zero"),
+    pytest.param(lambda: BlurPool2D(1, "tri3"), (1, 2, 4, 5), id="blurpool-stride1"),
+    pytest.param(lambda: MaxBlurPool2D(2, "tri3"), (2, 2, 6, 5), id="maxblurpool"),
+    pytest.param(lambda: MaxBlurPool2D(2, "bin5", padding="same"), (2, 2, 6, 5), id="maxblurpool-zero"),
+    pytest.param(GlobalAvgPool, (2, 3, 4, 5), id="gap"),
+    pytest.param(GlobalMaxPool, (2, 3, 4, 5), id="gmp"),
+    pytest.param(Flatten, (2, 3, 2, 2), id="flatten"),
+    pytest.param(lambda: Dense(5, 3, rng=1), (4, 5), id="dense"),
+]
+
+
+@pytest.mark.parametrize(("make", "shape"), LAYERS)
+def test_layer_gradients_match_finite_differences(make, shape):
+    rng = np.random.default_rng(7)
+    layer = make()
+    errors = check_layer(layer, away_from_zero(rng, shape), rng)
+    assert set(errors) == {"x", *layer.params}
+    assert max(errors.values()) < TOL, errors
+
+
+def test_softmax_cross_entropy_gradient():
+    rng = np.random.default_rng(3)
+    logits = rng.standard_normal((5, 4))
+    y = np.array([0, 3, 1, 1, 2])
+    loss = SoftmaxCrossEntropy()
+    value = loss.forward(logits, y)
+    assert value == pytest.approx(ops.cross_entropy(logits, y))
+    analytic = loss.backward()
+    numeric = numeric_grad(lambda: loss.forward(logits, y), logits)
+    assert rel_error(analytic, numeric) < TOL
+
+
+@pytest.mark.parametrize("head", HEADS)
+@pytest.mark.parametrize(("pool", "padding"), [("max", "same"), ("max", "circular"), ("blur", "same"),
+                                               ("maxblur", "same"), ("maxblur", "circular")])
+def test_whole_model_gradient_through_the_loss(head, pool, padding):
+    rng = np.random.default_rng(11)
+    model = make_cnn(head=head, channels=3, pool=pool, n_classes=3, canvas=8, padding=padding, seed=2)
+    x = rng.standard_normal((2, 1, 8, 8))
+    y = np.array([0, 2])
+    loss_fn = SoftmaxCrossEntropy()
+
+    def loss():
+        return loss_fn.forward(model.forward(x), y)
+
+    loss()
+    gx = model.backward(loss_fn.backward(), input_grad=True)
+    analytic = {p.name: p.grad.copy() for p in model.params()}
+    assert rel_error(gx, numeric_grad(loss, x)) < TOL
+    for p in model.params():
+        assert rel_error(analytic[p.name], numeric_grad(loss, p.value)) < TOL, p.name
+
+
+# --------------------------------------------------------------------------
+# The layers compute what helpers.ops computes
+# --------------------------------------------------------------------------
+
+def test_layers_agree_with_ops():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 3, 9, 8))
+    for padding in ("same", "circular", "valid"):
+        conv = Conv2D(3, 4, 3, padding, rng=0)
+        conv.params["b"] = rng.standard_normal(4)
+        np.testing.assert_allclose(conv.forward(x), ops.conv2d(x, conv.params["w"], conv.params["b"],
+                                                                padding=padding), atol=1e-12)
+    np.testing.assert_array_equal(MaxPool2D(2).forward(x), ops.max_pool2d(x, 2))
+    np.testing.assert_allclose(BlurPool2D(2, "bin5").forward(x), ops.blur_pool2d(x, 2, "bin5"))
+    np.testing.assert_allclose(BlurPool2D(2, "tri3", "same").forward(x), ops.blur_pool2d(x, 2, "tri3", "same"))
+    dense_max = ops.max_pool2d(x, 2, stride=1, padding="circular")
+    np.testing.assert_allclose(MaxBlurPool2D(2, "tri3").forward(x), ops.blur_pool2d(dense_max, 2, "tri3"))
+    # Windows past the border have fewer pixels: pad with a value below every pixel.
+    padded = np.pad(x, [(0, 0), (0, 0), (0, 1), (0, 1)], constant_values=x.min() - 1)
+    dense_max_same = ops.max_pool2d(padded, 2, stride=1)
+    np.testing.assert_allclose(MaxBlurPool2D(2, "tri3", "same").forward(x),
+                               ops.blur_pool2d(dense_max_same, 2, "tri3", "same"))
+    np.testing.assert_allclose(GlobalAvgPool().forward(x), ops.global_avg_pool(x))
+    np.testing.assert_array_equal(GlobalMaxPool().forward(x), ops.global_max_pool(x))
+
+
+def test_max_pool_sends_a_tie_to_the_first_maximum_only():
+    pool = MaxPool2D(2)
+    x = np.array([[[[1.0, 1.0], [0.0, 1.0]]]])
+    assert pool.forward(x)[0, 0, 0, 0] == 1.0
+    g = pool.backward(np.ones((1, 1, 1, 1)))
+    np.testing.assert_array_equal(g[0, 0], [[1.0, 0.0], [0.0, 0.0]])
+
+
+def test_circular_model_with_global_pooling_is_invariant_to_shifts_by_the_total_stride():
+    model = make_cnn(head="gmp", channels=4, padding="circular", seed=1)
+    x, _, _ = make_dataset(3, seed=4)
+    base = model.forward(x)
+    np.testing.assert_allclose(model.forward(ops.shift(x, 4, 8)), base, atol=1e-12)
+    assert np.abs(model.forward(ops.shift(x, 1, 0)) - base).max() > 1e-6
+
+
+def test_he_initialisation_scale_and_seed():
+    w = Conv2D(8, 64, 3, rng=0).params["w"]
+    assert w.dtype == np.float64
+    assert w.std() == pytest.approx(np.sqrt(2 / (8 * 9)), rel=0.05)
+    np.testing.assert_array_equal(w, Conv2D(8, 64, 3, rng=0).params["w"])
+    assert not np.array_equal(w, Conv2D(8, 64, 3, rng=1).params["w"])
+    assert not Conv2D(8, 64, 3, rng=0).params["b"].any()
+
+
+# --------------------------------------------------------------------------
+# The model, activations and training
+# --------------------------------------------------------------------------
+
+def test_activations_of_one_image():
+    model = make_cnn("gmp", channels=5, seed=0)
+    x, _, _ = make_dataset(1, seed=1)
+    logits = model.forward(x, keep=True)
+    acts = model.activations
+    assert list(acts) == ["input", "conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "gmp1", "logits", "probs"]
+    assert acts["conv1"].shape == (1, 5, 28, 28)
+    assert acts["pool1"].shape == (1, 5, 14, 14)
+    assert acts["pool2"].shape == (1, 5, 7, 7)
+    assert acts["gmp1"].shape == (1, 5)
+    np.testing.assert_array_equal(acts["logits"], logits)
+    np.testing.assert_allclose(acts["probs"], model.predict_proba(x))
+    assert acts["probs"].sum() == pytest.approx(1.0)
+    assert model.predict(x).shape == (1,)
+    assert "total" in model.summary() and str(model.n_params()) in model.summary()
+
+
+def test_fits_a_tiny_data_set():
+    x, y, _ = make_dataset(16, seed=3)
+    model = make_cnn("gmp", channels=8, seed=0)
+    history = train(model, x, y, epochs=40, batch_size=16, optimizer=Adam(0.01), progress=None)
+    assert history.loss[-1] < 0.2 * history.loss[0]
+    assert evaluate(model, x, y)[1] == 1.0
+    assert len(history.loss) == len(history.accuracy) == len(history.seconds) == 40
+
+
+def test_sgd_also_learns():
+    x, y, _ = make_dataset(16, seed=3)
+    model = make_cnn("flatten", channels=4, seed=0)
+    history = train(model, x, y, epochs=20, batch_size=16, optimizer=SGD(0.05, 0.9), progress=None)
+    assert history.loss[-1] < 0.5 * history.loss[0]
+
+
+def test_same_seed_same_result_bit_for_bit():
+    x, y, _ = make_dataset(96, seed=5)
+
+    def run(model_seed, data_seed):
+        model = make_cnn("gap", channels=4, seed=model_seed)
+        h = train(model, x, y, epochs=2, batch_size=32, seed=data_seed, progress=None, x_val=x[:8], y_val=y[:8])
+        return [p.value.copy() for p in model.params()], h
+
+    w1, h1 = run(0, 0)
+    w2, h2 = run(0, 0)
+    assert all(np.array_equal(a, b) for a, b in zip(w1, w2))
+    assert h1.loss == h2.loss and h1.val_accuracy == h2.val_accuracy
+    w3, _ = run(1, 0)
+    w4, _ = run(0, 1)
+    assert not np.array_equal(w1[0], w3[0])
+    assert not np.array_equal(w1[0], w4[0])
+
+
+def test_text_progress_prints_no_timings(capsys):
+    x, y, _ = make_dataset(32, seed=5)
+    train(make_cnn("gmp", channels=2), x, y, epochs=2, progress="text", title="demo")
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    for epoch, line in enumerate(lines, start=1):  # loss and accuracy only: no seconds, nothing that varies
+        assert re.fullmatch(rf"demo, epoch {epoch}/2: loss \d+\.\d{{4}}, accuracy \d+\.\d%", line), line
+
+
+def test_widget_progress_has_a_fixed_plain_text():
+    from helpers.tinycnn import _WidgetProgress
+
+    bar = _WidgetProgress(2, 3, "demo")
+    bundle = bar.box._repr_mimebundle_()
+    assert bundle["text/plain"] == "Training progress (live in JupyterLab)"
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    bar.batch(1, 3, 0.5, 0.75)
+    assert bar.bar.value == 3 and "75.0%" not in bar.label.value  # the label changes only every 4 batches
+    bar.epoch(1, "loss 0.5000, accuracy 75.0%")
+    assert "75.0%" in bar.label.value
+
+
+def test_probability_vs_column():
+    model = make_cnn("gmp", channels=2)
+    cols, probs = probability_vs_column(model, "box", row=3)
+    np.testing.assert_array_equal(cols, np.arange(20))
+    assert probs.shape == (20, len(CLASSES))
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+
+
+# --------------------------------------------------------------------------
+# Bad input: a clear message naming the argument
+# --------------------------------------------------------------------------
+
+def _model_and_data():
+    """A small model and data set for the train() argument checks."""
+    x, y, _ = make_dataset(8, seed=0)
+    return make_cnn("gap", channels=2), x, y
+
+
+@pytest.mark.parametrize(("call", "error", "match"), [
+    (lambda: Conv2D(0, 4), ValueError, "in_ch"),
+    (lambda: Conv2D(1, 4, padding="full"), ValueError, "padding must be one of 'same', 'circular', 'valid'"),
+    (lambda: Conv2D(1, 4, k=2.5), TypeError, "k must be"),
+    (lambda: Conv2D(1, 4, rng="seed"), TypeError, "rng"),
+    (lambda: Conv2D(1, 4, rng=-1), ValueError, "rng"),
+    (lambda: Conv2D(2, 4).forward(np.zeros((1, 3, 5, 5))), ValueError, "x must have 2 channels"),
+    (lambda: Conv2D(1, 4).forward(np.zeros((5, 5))), ValueError, "x must have 4 dimensions"),
+    (lambda: Conv2D(1, 4).forward(np.zeros((0, 1, 5, 5))), ValueError, "x must not be empty"),
+    (lambda: Conv2D(1, 4).forward(np.full((1, 1, 3, 3), np.nan).astype(np.float32)), ValueError, "NaN"),
+    (lambda: Conv2D(1, 4, padding="valid").forward(np.zeros((1, 1, 2, 2))), ValueError, "smaller than"),
+    (lambda: Conv2D(1, 4).backward(np.zeros((1, 4, 3, 3))), RuntimeError, "before forward"),
+    (lambda: ReLU().forward("image"), TypeError, "x must be a numeric array"),
+    (lambda: MaxPool2D(0), ValueError, "size"),
+    (lambda: MaxPool2D(4).forward(np.zeros((1, 1, 3, 3))), ValueError, "pooling window"),
+    (lambda: BlurPool2D(filter="gauss"), ValueError, "filter must be one of 'rect2', 'tri3', 'bin5'"),
+    (lambda: MaxBlurPool2D(stride=0), ValueError, "stride"),
+    (lambda: GlobalAvgPool().forward(np.zeros((2, 3))), ValueError, "x must have 4 dimensions"),
+    (lambda: GlobalMaxPool().backward(np.zeros((2, 3))), RuntimeError, "before forward"),
+    (lambda: Flatten().forward(np.zeros(3)), ValueError, "x must have a batch axis"),
+    (lambda: Dense(5, 3).forward(np.zeros((2, 4))), ValueError, r"x must have shape \(N, 5\)"),
+    (lambda: Dense(5, -3), ValueError, "out_features"),
+    (lambda: SoftmaxCrossEntropy().forward(np.zeros((2, 4)), [0, 4]), ValueError, r"y must lie in 0\.\.3"),
+    (lambda: SoftmaxCrossEntropy().forward(np.zeros((2, 4)), [0.0, 1.0]), TypeError, "y must hold integer"),
+    (lambda: SoftmaxCrossEntropy().forward(np.zeros((2, 4)), [0]), ValueError, "expected 2 labels, got 1"),
+    (lambda: SoftmaxCrossEntropy().forward(np.zeros((2, 4, 1)), [0, 1]), ValueError, "logits must have 2"),
+    (lambda: Model([]), ValueError, "layers must not be empty"),
+    (lambda: Model(ReLU()), TypeError, "layers must be a list"),
+    (lambda: Model([ReLU(), "pool"]), TypeError, r"layers\[1\] must be a Layer"),
+    (lambda: make_cnn("gap").predict_proba(np.zeros((1, 2, 28, 28))), ValueError, "x must have 1 channel "),
+    (lambda: make_cnn("gap").predict(np.zeros((1, 1, 28, 28)), batch_size=0), ValueError, "batch_size"),
+    (lambda: make_cnn("gap").summary((28, 28)), ValueError, "input_shape"),
+    (lambda: SGD(lr=-0.1), ValueError, "lr must be a finite number > 0"),
+    (lambda: SGD(momentum=1.0), ValueError, "momentum"),
+    (lambda: Adam(betas=(0.9,)), ValueError, "betas"),
+    (lambda: Adam(eps=0), ValueError, "eps"),
+    (lambda: Adam().step([np.zeros(3)]), TypeError, "params must be Parameter"),
+    (lambda: train(*_model_and_data()[:2], np.arange(8) + 1), ValueError, r"y must lie in 0\.\.3"),
+    (lambda: train(*_model_and_data()[:2], np.zeros(8)), TypeError, "y must hold integer"),
+    (lambda: train(*_model_and_data()[:2], np.zeros(7, int)), ValueError, "expected 8 labels, got 7"),
+    (lambda: train(_model_and_data()[0], np.zeros((0, 1, 28, 28)), np.zeros(0, int)), ValueError,
+     "x must not be empty"),
+    (lambda: train(*_model_and_data(), epochs=0), ValueError, "epochs"),
+    (lambda: train(*_model_and_data(), batch_size=1.5), TypeError, "batch_size"),
+    (lambda: train(*_model_and_data(), optimizer="rmsprop"), ValueError, "optimizer must be one of 'adam', 'sgd'"),
+    (lambda: train(*_model_and_data(), progress="bar"), ValueError,
+     "progress must be one of 'auto', 'widget', 'text'"),
+    (lambda: train(*_model_and_data(), x_val=np.zeros((2, 1, 28, 28))), ValueError, "x_val and y_val"),
+    (lambda: train(*_model_and_data(), x_val=np.zeros((2, 1, 28, 28)), y_val=[0, 9]), ValueError, "y_val must lie"),
+    (lambda: train(*_model_and_data(), seed=-2), ValueError, "seed"),
+    (lambda: train(*_model_and_data(), title=3), TypeError, "title"),
+    (lambda: train("model", np.zeros((1, 1, 28, 28)), [0]), TypeError, "model must be a Model"),
+    (lambda: train(Model([Flatten()]), np.zeros((1, 1, 28, 28)), [0]), ValueError, "must end with a Dense"),
+    (lambda: evaluate(_model_and_data()[0], np.zeros((2, 28, 28)), [0, 1]), ValueError, "x must have 4 dimensions"),
+    (lambda: make_cnn("dense"), ValueError, "head must be one of 'flatten', 'gap', 'gmp'"),
+    (lambda: make_cnn(pool="avg"), ValueError, "pool must be one of 'max', 'blur', 'maxblur'"),
+    (lambda: make_cnn(n_classes=1), ValueError, "n_classes must be at least 2"),
+    (lambda: make_cnn(canvas=4, n_conv=3), ValueError, "too small"),
+    (lambda: make_cnn(padding="valid"), ValueError, "padding must be one of 'same', 'circular'"),
+    (lambda: left_right_experiment(heads="gap"), ValueError, "heads must be a non-empty sequence"),
+    (lambda: left_right_experiment(heads=("gap", "gap")), ValueError, "heads must not repeat"),
+    (lambda: left_right_experiment(heads=("flatten", "avg")), ValueError, "heads must be one of"),
+    (lambda: left_right_experiment(seed=-1), ValueError, "seed must be an integer >= 0"),
+    (lambda: left_right_experiment(train_region="right"), ValueError, "train_region must be one of"),
+    (lambda: left_right_experiment(optimizer="lbfgs"), ValueError, "optimizer must be one of"),
+    (lambda: probability_vs_column(make_cnn(), "triangle"), ValueError, "name must be one of 'cat'"),
+    (lambda: probability_vs_column(make_cnn(), cols=[0.5]), ValueError, "cols must be"),
+])
+def test_bad_input_is_named_in_the_message(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_training_stops_with_a_message_when_the_loss_is_nan():
+    _, x, y = _model_and_data()
+    model = Model([Flatten(), Dense(28 * 28, 4, rng=0)])
+    model.layers[1].params["w"][:] = 1e308  # the logits overflow
+    with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match="smaller learning rate than 0.1"):
+        train(model, x, y, progress=None, optimizer=SGD(0.1))
+
+
+def test_gradient_of_the_wrong_shape_is_refused():
+    conv = Conv2D(1, 2)
+    conv.forward(np.zeros((1, 1, 5, 5)))
+    with pytest.raises(ValueError, match=r"grad_out must have the shape of this layer's last output \(1, 2, 5, 5\)"):
+        conv.backward(np.zeros((1, 2, 4, 4)))
+    model = make_cnn("gap", channels=2)
+    model.forward(np.zeros((3, 1, 28, 28)))
+    with pytest.raises(ValueError, match=r"grad_out must have the shape of this layer's last output \(3, 4\)"):
+        model.backward(np.zeros((3, 5)))
+
+
+# --------------------------------------------------------------------------
+# The science claim (experiment 4), at the fixed seed of the notebooks
+# --------------------------------------------------------------------------
+
+def test_left_right_experiment_meets_the_targets():
+    result = left_right_experiment(seed=0)
+    acc = result.accuracy
+    assert set(acc) == {"flatten", "gmp"}
+    assert acc["flatten"]["left"] >= 0.95
+    assert acc["flatten"]["right"] <= 0.40
+    assert acc["gmp"]["left"] >= 0.95
+    assert acc["gmp"]["right"] >= 0.95
+    rows = result.table().splitlines()[1:]  # without times: the same text on every run, safe for nbval
+    assert [row.split()[0] for row in rows] == ["flatten", "gmp"]
+    assert all(re.fullmatch(r"\w+ +\d+\.\d% +\d+\.\d%", row) for row in rows), rows
+    assert "train time" in result.table(times=True)
+    # Both heads start from the same convolution weights: only the head differs.
+    np.testing.assert_array_equal(
+        make_cnn("flatten", seed=0).layers[0].params["w"], make_cnn("gmp", seed=0).layers[0].params["w"])

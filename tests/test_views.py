@@ -1,0 +1,151 @@
+"""helpers.views: the live figure's PNG frames and its background cache, and small multiples."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from PIL import Image
+
+from helpers.views import CMAPS, LiveFigure, small_multiples
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def make_live(title="A"):
+    live = LiveFigure(2, dpi=50)
+    im = live.show_map(0, (5, 5), kind="image", title=title)
+    sig = live.show_map(1, (4, 6), kind="signed", vmax=2.0)
+    marker = live.add_marker(1)
+    return live, im, sig, marker
+
+
+def test_render_returns_valid_png_bytes_of_the_figure_size():
+    live, *_ = make_live()
+    png = live.render()
+    assert isinstance(png, bytes)
+    assert png.startswith(PNG_SIGNATURE)
+    with Image.open(io.BytesIO(png)) as decoded:
+        decoded.load()
+        assert decoded.format == "PNG"
+        assert decoded.size == live.canvas.get_width_height()
+
+
+def test_unchanged_state_gives_identical_bytes():
+    live, *_ = make_live()
+    first = live.render()
+    assert live.render() == first
+    assert live.render() == first
+
+
+def test_set_data_changes_the_bytes_and_changing_back_restores_them():
+    live, im, sig, marker = make_live()
+    blank = live.render()
+    img = np.zeros((5, 5))
+    img[2, 3] = 1.0
+    im.set_data(img)
+    inked = live.render()
+    assert inked != blank
+    sig.set_data(np.full((4, 6), -1.5))
+    assert live.render() != inked
+    im.set_data(np.zeros((5, 5)))
+    sig.set_data(np.zeros((4, 6)))
+    assert live.render() == blank  # the cached background holds nothing of the old frames
+
+
+def test_moving_a_marker_changes_the_bytes():
+    live, _, _, marker = make_live()
+    before = live.render()
+    marker.set_data([3], [2])
+    assert live.render() != before
+
+
+def test_bars_update():
+    live = LiveFigure(1, dpi=50)
+    bars = live.add_bars(0, ["a", "b", "c"], title="p")
+    before = live.render()
+    for bar, h in zip(bars, [0.2, 0.9, 0.5]):
+        bar.set_height(h)
+    assert live.render() != before
+
+
+def test_set_title_invalidates_the_cache_and_the_new_title_shows():
+    live, *_ = make_live(title="A")
+    old = live.render()
+    live.set_title(0, "B")
+    new = live.render()
+    assert new != old
+    fresh, *_ = make_live(title="B")
+    assert fresh.render() == new  # exactly what a figure built with title "B" shows
+    assert live.render() == new
+
+
+def test_without_invalidate_a_static_change_is_not_redrawn():
+    """What ``set_title`` guards against: the background is cached after the first render."""
+    live, *_ = make_live(title="A")
+    old = live.render()
+    live.axes[0].set_title("B")  # behind the cache's back
+    assert live.render() == old
+    live.invalidate()
+    assert live.render() != old
+
+
+def test_to_array_is_the_rendered_frame():
+    live, *_ = make_live()
+    png = live.render()
+    arr = live.to_array()
+    assert arr.dtype == np.uint8 and arr.shape[2] == 4
+    with Image.open(io.BytesIO(png)) as decoded:
+        np.testing.assert_array_equal(np.asarray(decoded.convert("RGB")), arr[..., :3])
+
+
+def test_show_map_rejects_an_unknown_kind():
+    live = LiveFigure(1, dpi=50)
+    with pytest.raises(ValueError, match=r"kind must be one of 'image', 'magnitude', 'signed'; got 'rainbow'"):
+        live.show_map(0, (3, 3), kind="rainbow")
+
+
+@pytest.mark.parametrize("n,ncols,expected_axes", [(3, None, 3), (1, None, 1), (5, 2, 6), (4, 4, 4)])
+def test_small_multiples_makes_one_panel_per_map(n, ncols, expected_axes):
+    maps = [np.full((4, 4), float(i)) for i in range(n)]
+    titles = [f"map {i}" for i in range(n)]
+    fig = small_multiples(maps, titles, kind="magnitude", ncols=ncols, suptitle="s")
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == expected_axes
+    visible = [ax for ax in fig.axes if ax.axison]
+    assert len(visible) == n
+    assert [ax.get_title() for ax in visible] == titles
+    png = io.BytesIO()
+    fig.savefig(png, format="png")
+    assert png.getvalue().startswith(PNG_SIGNATURE)
+
+
+def test_small_multiples_colour_meanings_and_shared_scale():
+    maps = [np.eye(3), np.eye(3) * -4.0, np.eye(3) * 2.0]
+    fig = small_multiples(maps, ["in", "a", "b"], kind=["image", "signed", "signed"], markers=[None, (1, 1), None],
+                          annotate=True)
+    images = [ax.images[0] for ax in fig.axes]
+    assert [im.get_cmap().name for im in images] == [CMAPS["image"], CMAPS["signed"], CMAPS["signed"]]
+    assert images[0].norm.vmin == 0.0 and images[0].norm.vmax == 1.0
+    for im in images[1:]:  # one scale for the signed maps, centred on zero, from the largest |value|
+        assert (im.norm.vmin, im.norm.vmax) == (-4.0, 4.0)
+    assert len(fig.axes[1].lines) == 1 and len(fig.axes[0].lines) == 0
+    assert len(fig.axes[0].texts) == 9
+
+
+@pytest.mark.parametrize("titles", [["one"], ["a", "b", "c"], []])
+def test_small_multiples_rejects_mismatched_titles(titles):
+    with pytest.raises(ValueError, match=r"titles must have one entry per map \(2\), got"):
+        small_multiples([np.zeros((2, 2)), np.ones((2, 2))], titles)
+
+
+def test_small_multiples_rejects_an_unknown_kind():
+    maps = [np.zeros((2, 2)), np.ones((2, 2))]
+    with pytest.raises(ValueError, match=r"kind must be one of 'image', 'magnitude', 'signed'; got 'hot'"):
+        small_multiples(maps, ["a", "b"], kind="hot")
+    with pytest.raises(ValueError, match=r"kind must be one of 'image', 'magnitude', 'signed'; got 'hot'"):
+        small_multiples(maps, ["a", "b"], kind=["signed", "hot"])
+    with pytest.raises(ValueError, match=r"kind must be one name or one per map \(2\), got 3"):
+        small_multiples(maps, ["a", "b"], kind=["signed"] * 3)
