@@ -248,6 +248,8 @@ def subsample(x, stride: int = 2, phase: tuple[int, int] | int = 0) -> np.ndarra
         raise ValueError(f"x must have at least 2 dimensions (..., H, W), got shape {x.shape}")
     stride = positive_int(stride, "stride")
     if isinstance(phase, tuple):
+        if len(phase) != 2:
+            raise ValueError(f"phase must be an integer or a pair (row phase, column phase), got {phase}")
         p, q = (integer(v, "phase") for v in phase)
     else:
         p = q = integer(phase, "phase")
@@ -290,8 +292,8 @@ def log_softmax(z, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
         raise ValueError("z must have at least 1 dimension (a vector of logits), got a scalar")
     axis = _check_axis(z, axis)
     t = positive_float(temperature, "temperature")
-    z = z / t
-    z = z - z.max(axis=axis, keepdims=True)
+    # Subtract the maximum before dividing: z / t alone overflows for tiny t.
+    z = (z - z.max(axis=axis, keepdims=True)) / t
     return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
 
 

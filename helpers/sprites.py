@@ -179,7 +179,7 @@ def make_dataset(n: int, region: str = "everywhere", classes=CLASSES, canvas: in
     """
     n = positive_int(n, "n")
     choice(region, "region", REGIONS)
-    if isinstance(classes, str) or len(classes) < 2:
+    if isinstance(classes, str) or not hasattr(classes, "__len__") or len(classes) < 2:
         raise ValueError(f"classes must be a sequence of at least two sprite names, got {_describe(classes)}")
     for c in classes:
         choice(c, "classes", tuple(SPRITES))

@@ -820,3 +820,16 @@ def test_cross_entropy_bad_labels(labels, exc, match):
 def test_shift_amounts_and_phases(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_log_softmax_tiny_temperature_gives_the_hard_maximum():
+    # Dividing before subtracting the maximum would give inf - inf = nan here.
+    with np.errstate(over="ignore"):
+        got = log_softmax(np.array([1.0, 2.0, 3.0]), temperature=1e-320)
+    assert not np.isnan(got).any()
+    assert got[2] == 0.0 and np.all(got[:2] < -1e299)
+
+
+def test_subsample_rejects_a_phase_tuple_of_the_wrong_length():
+    with pytest.raises(ValueError, match="phase must be an integer or a pair"):
+        subsample(np.zeros((4, 4)), 2, (0, 1, 1))

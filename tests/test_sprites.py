@@ -211,3 +211,8 @@ def test_make_dataset_bad_input(kwargs, exc, match):
     args = {"n": 8, **kwargs}
     with pytest.raises(exc, match=match):
         make_dataset(**args)
+
+
+def test_make_dataset_rejects_a_number_of_classes():
+    with pytest.raises(ValueError, match="classes must be a sequence"):
+        make_dataset(4, classes=3)

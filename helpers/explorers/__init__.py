@@ -1,6 +1,6 @@
 """Live views: sliders wired to figures that update in place, one module per notebook."""
 
-from .base import Explorer, dropdown, int_slider, toggle
+from .base import Explorer, int_slider, toggle
 from .equivariance import EquivarianceExplorer
 
-__all__ = ["Explorer", "int_slider", "toggle", "dropdown", "EquivarianceExplorer"]
+__all__ = ["Explorer", "int_slider", "toggle", "EquivarianceExplorer"]

@@ -24,7 +24,7 @@ import html
 
 import ipywidgets as widgets
 
-__all__ = ["Explorer", "int_slider", "toggle", "dropdown"]
+__all__ = ["Explorer", "int_slider", "toggle"]
 
 _STYLE = {"description_width": "initial"}
 
@@ -37,15 +37,15 @@ def int_slider(description: str, value: int, lo: int, hi: int, tooltip: str, ste
 
 
 def toggle(description: str, options, value, tooltip: str):
-    """Toggle buttons for a few named choices."""
+    """Toggle buttons for a few named choices.
+
+    Used instead of a drop-down list everywhere: every choice is visible at
+    once (good on a projector), each button is reachable with the keyboard,
+    and the tooltip shows in JupyterLab (a ``Dropdown`` drops it).
+    """
     return widgets.ToggleButtons(options=list(options), value=value, description=description,
                                  tooltip=tooltip, style={**_STYLE, "button_width": "auto"})
 
-
-def dropdown(description: str, options, value, tooltip: str):
-    """A drop-down list for several named choices."""
-    return widgets.Dropdown(options=list(options), value=value, description=description,
-                            tooltip=tooltip, style=_STYLE, layout=widgets.Layout(width="300px"))
 
 
 class Explorer:
@@ -57,7 +57,9 @@ class Explorer:
         """Wire ``controls`` (a list of widgets) to the ``live`` figure, then draw once."""
         self.controls = list(controls)
         self.live = live
-        self.image = widgets.Image(format="png", tooltip=f"{self.title}: the picture follows the controls")
+        # No tooltip on the image: ipywidgets 8.1 fails to render an Image that has one.
+        # The readout below is the picture's text alternative.
+        self.image = widgets.Image(format="png")
         if image_width:
             self.image.layout.width = f"{image_width}px"
         self.image.add_class("live-view-image")

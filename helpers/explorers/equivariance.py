@@ -8,7 +8,7 @@ from ..filters import FILTERS
 from ..ops import conv2d, shift
 from ..sprites import cat_at
 from ..views import LiveFigure
-from .base import Explorer, dropdown, int_slider, toggle
+from .base import Explorer, int_slider, toggle
 
 __all__ = ["EquivarianceExplorer", "REFERENCE"]
 
@@ -35,8 +35,8 @@ class EquivarianceExplorer(Explorer):
         hi = canvas - 9
         self.row = int_slider("cat row", row, 0, hi, "Move the cat up and down (arrow keys work too)")
         self.col = int_slider("cat column", col, 0, hi, "Move the cat left and right (arrow keys work too)")
-        self.filter = dropdown("filter for the difference", FILTERS, filter,
-                               "Which filter's equivariance error to show and report")
+        self.filter = toggle("filter for the difference", FILTERS, filter,
+                             "Which filter's equivariance error to show and report")
         self.padding = toggle("padding", ("circular", "zero"), padding,
                               "circular: the image wraps around; zero: zeros outside the image")
         self.names = list(FILTERS)

@@ -36,7 +36,7 @@ from ..filters import FILTERS
 from ..ops import BLUR_FILTERS, blur_pool2d, conv2d, global_avg_pool, max_pool2d, shift, subsample
 from ..sprites import cat_at
 from ..views import CMAPS, LiveFigure, style_axes
-from .base import Explorer, dropdown, int_slider, toggle
+from .base import Explorer, int_slider, toggle
 
 __all__ = [
     "METHODS",
@@ -325,7 +325,7 @@ class PoolingExplorer(Explorer):
         self.canvas = canvas
         self.col = int_slider("cat column", col, 0, canvas - 9,
                               "Slide the cat left and right one pixel at a time (arrow keys work too)")
-        self.filter = dropdown("filter", FILTERS, filter, "Which hand-made filter makes the feature map")
+        self.filter = toggle("filter", FILTERS, filter, "Which hand-made filter makes the feature map")
         self.blur = toggle("blur filter", tuple(BLUR_FILTERS), blur,
                            "The blur of the blur pool: rect2 = [1,1], tri3 = [1,2,1], bin5 = [1,4,6,4,1]")
         self._reference: dict = {}
