@@ -1,13 +1,13 @@
-"""Checkers for notebook 01: the shift, the loop convolution, a peak prediction."""
+"""Checkers for notebook 01: the shift, the loop convolution, where zero padding stays exact."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..ops import conv2d, shift
-from .core import checker, fail, ok, todo
+from .core import checker, fail, ok
 
-__all__ = ["check_shift", "check_conv2d", "check_peak_prediction", "PEAK_QUESTION"]
+__all__ = ["check_shift", "check_conv2d", "check_exact_columns", "exact_columns", "EXACT_QUESTION"]
 
 _RNG = np.random.default_rng(1234)
 _X = _RNG.integers(0, 10, size=(5, 7)).astype(float)
@@ -77,28 +77,58 @@ def check_conv2d(my_conv2d):
     return ok("your loop gives exactly what helpers.ops.conv2d gives, for square and non-square kernels.")
 
 
-#: The prediction exercise: the cat (top-left pixel) at (9, 9); the ear map's peak is there too.
-PEAK_QUESTION = {"cat": (9, 9), "peak": (9, 9), "shift": (5, -3)}
+#: The prediction exercise: a k x k filter with zero padding ("same"), the cat (``cat`` pixels
+#: wide) moved along one row of a ``canvas``-wide image. For which of its left columns is
+#: conv(shift x) == shift(conv x) exact (compared with the circular shift, as in section 4)?
+EXACT_QUESTION = {"kernel": 7, "canvas": 28, "cat": 9}
+
+
+def exact_columns(kernel: int, canvas: int = 28, cat: int = 9) -> tuple[int, int]:
+    """First and last left column of the cat for which zero padding is still exact.
+
+    A ``kernel`` x ``kernel`` filter (odd) reaches ``r = (kernel - 1) // 2`` pixels
+    from its centre; the error is zero exactly when at least ``r`` empty columns
+    separate the cat from each border: ``r <= col`` and ``col + cat - 1 <= canvas - 1 - r``.
+    """
+    r = (kernel - 1) // 2
+    return r, canvas - cat - r
 
 
 @checker
-def check_peak_prediction(predicted):
-    """``predicted`` is a ``(row, col)`` for the ear map's peak after the shift in PEAK_QUESTION."""
-    if predicted is None:
-        return todo()
+def check_exact_columns(predicted):
+    """``predicted`` is ``(first, last)``: the cat's left columns with zero equivariance error."""
     try:
-        r, c = (int(v) for v in predicted)
+        first, last = (int(v) for v in predicted)
     except (TypeError, ValueError):
-        return fail(f"give the prediction as a pair (row, column) of integers, got {predicted!r}.")
-    (pr, pc), (dy, dx) = PEAK_QUESTION["peak"], PEAK_QUESTION["shift"]
-    want = (pr + dy, pc + dx)
-    if (r, c) == want:
-        return ok(f"the peak moves by the same ({dy:+d}, {dx:+d}) as the cat: to {want}. "
-                  "That is equivariance.")
-    if (r, c) == (pr + dx, pc + dy):
-        return fail("rows and columns swapped: dy moves rows, dx moves columns.")
-    if (r, c) == (pr - dy, pc - dx):
-        return fail("right size, wrong direction: positive dy moves down (larger row index).")
-    if (r, c) == (pr, pc):
-        return fail("the peak does not stay put: the filter's response travels with the cat.")
-    return fail(f"not quite: where does the cat's left ear go when the cat moves by ({dy:+d}, {dx:+d})?")
+        return fail(f"give the prediction as a pair of integers (first column, last column), got {predicted!r}.")
+    k, n, cat = EXACT_QUESTION["kernel"], EXACT_QUESTION["canvas"], EXACT_QUESTION["cat"]
+    r = (k - 1) // 2
+    want = exact_columns(k, n, cat)
+    if (first, last) == want:
+        return ok(f"a {k}x{k} filter has radius {r}: the error is zero exactly while at least {r} empty "
+                  f"columns separate the cat from each border, for left columns {want[0]} to {want[1]}.")
+    if first > last:
+        return fail(f"the first column ({first}) must not be larger than the last ({last}).")
+    if (first, last) == (0, n - cat):
+        return fail("not every position is exact: with zero padding, a window that hangs over the border "
+                    "sees zeros where the circularly shifted map expects the other side of the image.")
+    if (first, last) == (r + 1, n - cat - r - 1):
+        return fail(f"one column too strict on each side: the window reaches {r} pixels past its centre, "
+                    f"so {r} empty columns between the cat and the border are enough.")
+    if (first, last) == (k, n - cat - k) or (first, last) == (k - 1, n - cat - k + 1):
+        return fail(f"you used the filter's width, {k}. What matters is how far the window reaches from its "
+                    f"centre, its radius: (k - 1) / 2 for a k x k filter.")
+    if first != want[0] and abs(first - want[0]) == abs(last - want[1]) and first + last == sum(want):
+        return fail(f"check the radius: a {k}x{k} filter reaches (k - 1) / 2 pixels from its centre "
+                    "(1 for 3x3, 2 for 5x5); the cat needs that many empty columns on each side.")
+    if first == want[0] and last in (n - 1 - r, n - r):
+        return fail("the column is the cat's LEFT column: its right side is at column + "
+                    f"{cat - 1}, and that side needs the empty columns before the right border.")
+    if first == want[0]:
+        return fail(f"your first column is right. For the last: the cat at column c covers columns c to "
+                    f"c + {cat - 1}, leaving {n} - (c + {cat}) empty columns on its right.")
+    if last == want[1]:
+        return fail("your last column is right. For the first: the cat at column c has c empty columns "
+                    "on its left.")
+    return fail(f"not quite. Work out the radius r of a {k}x{k} filter, then count the empty columns "
+                f"between the {cat}-pixel-wide cat and each border of the {n}-pixel-wide image.")

@@ -10,21 +10,31 @@ from ..sprites import cat_at
 from ..views import LiveFigure
 from .base import Explorer, int_slider, toggle
 
-__all__ = ["EquivarianceExplorer", "REFERENCE"]
+__all__ = ["EquivarianceExplorer", "REFERENCE", "VMAX"]
 
 #: Where the cat sits in the reference image x; the sliders move it from there.
 REFERENCE = (9, 9)
+#: One colour scale, -VMAX (blue) to +VMAX (red), for every signed panel of the
+#: view. 4 is the largest absolute value any panel reaches (the ear map's
+#: minimum, -4), so nothing is clipped; the tests sweep every position to check.
+VMAX = 4.0
 PADDING_LABELS = {"circular": "circular", "zero": "same"}
 
 
-class EquivarianceExplorer(Explorer):
-    """Sliders for the cat's row and column, a filter selector and a padding toggle.
+def maxima(m: np.ndarray) -> list[tuple[int, int]]:
+    """Every position where ``m`` reaches its largest value, in reading order (row by row)."""
+    return [(int(r), int(c)) for r, c in np.argwhere(m == m.max())]
 
-    Panels: the input, the feature map of each hand-made filter (its peak
-    marked with a cross), and the difference ``conv(shift(x)) - shift(conv(x))``
-    for the selected filter, where ``x`` is the cat at :data:`REFERENCE` and
-    ``shift`` moves it to the sliders' position. The readout gives the peak
-    position and the equivariance error in numbers.
+
+class EquivarianceExplorer(Explorer):
+    """Sliders for the cat's row and column, a filter toggle and a padding toggle.
+
+    Panels: the input, the feature map of each hand-made filter (a cross marks
+    its largest value; with ties, the first of them in reading order), and the
+    difference ``conv(shift(x)) - shift(conv(x))`` for the selected filter,
+    where ``x`` is the cat at :data:`REFERENCE` and ``shift`` moves it to the
+    sliders' position. The readout gives the peak position (and any ties) and
+    the equivariance error in numbers.
     """
 
     title = "Equivariance explorer"
@@ -46,10 +56,10 @@ class EquivarianceExplorer(Explorer):
         self.im_input = live.show_map(0, (canvas, canvas), "image", "input x")
         self.im_maps, self.markers = [], []
         for i, name in enumerate(self.names):
-            self.im_maps.append(live.show_map(1 + i, (canvas, canvas), "signed", name, vmax=3))
+            self.im_maps.append(live.show_map(1 + i, (canvas, canvas), "signed", name, vmax=VMAX))
             self.markers.append(live.add_marker(1 + i))
         self.im_diff = live.show_map(len(self.names) + 1, (canvas, canvas), "signed",
-                                     "conv(shift x) - shift(conv x)", vmax=3)
+                                     "conv(shift x) - shift(conv x)", vmax=VMAX)
         self._build([self.row, self.col, self.filter, self.padding], live)
 
     def feature_maps(self, x: np.ndarray, padding: str) -> np.ndarray:
@@ -67,9 +77,14 @@ class EquivarianceExplorer(Explorer):
         dy, dx = row - REFERENCE[0], col - REFERENCE[1]
         x = cat_at(row, col, self.canvas)
         maps = self.feature_maps(x, padding)
-        diff = maps[k] - shift(self.reference_maps(padding)[k], dy, dx, mode="circular")
+        reference = self.reference_maps(padding)[k]
+        diff = maps[k] - shift(reference, dy, dx, mode="circular")
         peaks = [np.unravel_index(int(np.argmax(m)), m.shape) for m in maps]
+        tops, ref_tops = maxima(maps[k]), maxima(reference)
+        moved = sorted(((r + dy) % self.canvas, (c + dx) % self.canvas) for r, c in ref_tops)
         return {"x": x, "maps": maps, "diff": diff, "peaks": peaks, "peak": peaks[k],
+                "maxima": tops, "reference_maxima": ref_tops, "maxima_moved": tops == moved,
+                "top_value": float(maps[k].max()),
                 "shift": (dy, dx), "error": float(np.abs(diff).max()), "padding": padding,
                 "filter": self.filter.value, "position": (row, col)}
 
@@ -82,13 +97,22 @@ class EquivarianceExplorer(Explorer):
 
     def describe(self, state: dict) -> str:
         (row, col), (dy, dx), (pr, pc) = state["position"], state["shift"], state["peak"]
-        rr, rc = np.unravel_index(int(np.argmax(self.reference_maps(state["padding"])[
-            self.names.index(state["filter"])])), (self.canvas, self.canvas))
+        name, top, tops, ref_tops = state["filter"], state["top_value"], state["maxima"], state["reference_maxima"]
+        if len(tops) == 1 and len(ref_tops) == 1:
+            rr, rc = ref_tops[0]
+            peak = (f"peak of the '{name}' map at row {pr}, column {pc} (its largest value, {top:g}, "
+                    f"at this pixel only): moved by ({pr - rr:+d}, {pc - rc:+d})")
+        else:
+            followed = (f"all {len(tops)} moved by ({dy:+d}, {dx:+d}) with the cat" if state["maxima_moved"]
+                        else f"they did not all move with the cat (the reference map has {len(ref_tops)})")
+            peak = (f"the '{name}' map reaches its largest value, {top:g}, at {len(tops)} tied pixels; "
+                    f"the cross marks the first in reading order, row {pr}, column {pc}; {followed}")
         err = state["error"]
         verdict = ("exact: the map moved exactly with the cat" if err == 0 else
-                   "NOT exact: near the border the filter sees the padding")
-        return (f"cat at row {row}, column {col}: shifted by ({dy:+d}, {dx:+d}) from the reference\n"
-                f"peak of the '{state['filter']}' map at row {pr}, column {pc}: "
-                f"moved by ({pr - rr:+d}, {pc - rc:+d})\n"
+                   "NOT exact: the cat touches the border, where the window sees zero padding "
+                   "instead of the wrapped-around image")
+        return (f"cat at row {row}, column {col}: shifted by ({dy:+d}, {dx:+d}) from the reference "
+                f"at row {REFERENCE[0]}, column {REFERENCE[1]}\n"
+                f"{peak}\n"
                 f"equivariance error max|conv(shift x) - shift(conv x)| = {err:g} "
                 f"({state['padding']} padding): {verdict}")

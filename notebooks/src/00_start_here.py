@@ -27,8 +27,11 @@
 # `g(S x) = g(x)` is invariance. Many texts use the two words as if they were
 # one; here they never are.
 #
-# A first check that runs: a convolution's output moves with the input, a
-# maximum over the whole image does not move at all.
+# A first check that runs. `feature_map` (the `f` above) is a convolution with a
+# small random filter; notebook 01 explains convolution. `max_over_map` (the `g`)
+# takes the maximum over the whole feature map: the single largest number in it,
+# wherever it is. Shift the cat by `(10, 12)`: the feature map moves with it, and
+# its maximum does not change.
 
 # %%
 %matplotlib inline
@@ -41,13 +44,17 @@ x = cat_at(4, 4)
 w = np.random.default_rng(0).standard_normal((3, 3))
 
 
-def feature_map(img):
+def feature_map(img):  # f: equivariant
     return conv2d(img, w, padding="circular")
+
+
+def max_over_map(img):  # g: the maximum over the whole feature map, one number
+    return global_max_pool(feature_map(img))
 
 
 moved = shift(x, 10, 12)
 print("equivariant, f(Sx) == S f(x):", np.array_equal(feature_map(moved), shift(feature_map(x), 10, 12)))
-print("invariant,   g(Sx) == g(x):  ", global_max_pool(feature_map(moved)) == global_max_pool(feature_map(x)))
+print("invariant,   g(Sx) == g(x):  ", max_over_map(moved) == max_over_map(x))
 print("but the map itself changed,  f(Sx) == f(x):", np.array_equal(feature_map(moved), feature_map(x)))
 
 # %% [markdown]
@@ -86,7 +93,10 @@ print("but the map itself changed,  f(Sx) == f(x):", np.array_equal(feature_map(
 # If a view shows "Error displaying widget" or only a line of text, see
 # *When a widget does not show* in the README.
 #
-# Here is a live view from notebook 01. Try it: move the cat.
+# Here is a live view from notebook 01. Try it: move the cat. Its "ear" panel
+# shows a filter that responds most strongly at the tip of the cat's left ear.
+# Here, and in every notebook, *left* and *right* mean the sides of the picture
+# as you look at it: the left ear is the one nearer the image's left edge.
 
 # %%
 from helpers.explorers import EquivarianceExplorer

@@ -24,12 +24,13 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from helpers.checks.equivariance import (
-    PEAK_QUESTION,
+    EXACT_QUESTION,
     check_conv2d,
-    check_peak_prediction,
+    check_exact_columns,
     check_shift,
 )
 from helpers.explorers import EquivarianceExplorer
+from helpers.explorers.equivariance import VMAX
 from helpers.filters import FILTERS
 from helpers.ops import conv2d, shift
 from helpers.sprites import cat_at, sprite
@@ -160,28 +161,74 @@ check_conv2d(my_conv2d)
 # 64 images). From here on the notebook uses it.
 #
 # Three hand-made 3x3 filters: +1 where a filter wants ink, -1 where it wants
-# background. The "ear" filter looks for the tip of the cat's left ear.
+# background. The "ear" filter looks for the tip of the cat's left ear. Here, and
+# in every notebook, *left* and *right* mean the sides of the picture as you look
+# at it: the left ear is the one nearer column 0.
 
 # %%
 for name, w in FILTERS.items():
     print(f"{name}:\n{w.astype(int)}\n")
 
 # %% [markdown]
-# With padding `"same"` (zeros around the image) the maps keep the image's
-# size, so map pixel `(i, j)` is centred on image pixel `(i, j)`.
+# ### Radius and padding
+#
+# A 3x3 filter has a centre pixel and reaches one pixel beyond it in every
+# direction. In general a `k x k` filter (`k` odd) reaches `r = (k - 1) / 2`
+# pixels from its centre: `r` is the filter's **radius**, 1 for 3x3, 2 for 5x5.
+#
+# To get a map as large as the image, **pad** the image first: add `r` rows
+# above and below it and `r` columns left and right, then compute the valid
+# convolution of the padded image. There are two ways to fill the added border:
+#
+# - `padding="same"` fills it with zeros (*zero padding*);
+# - `padding="circular"` fills it with the opposite side of the image, as if
+#   the image were drawn on a torus.
+#
+# Either way, map pixel `(i, j)` is the filter centred on image pixel `(i, j)`.
+# The cell checks both definitions against `conv2d`, for a 3x3 and a 5x5 filter.
 
 # %%
 x = cat_at(9, 9)
-maps = [conv2d(x, w, padding="same") for w in FILTERS.values()]
-peaks = [np.unravel_index(np.argmax(m), m.shape) for m in maps]
-small_multiples([x, *maps], ["input x", *FILTERS], kind=["image", "signed", "signed", "signed"],
-                markers=[None, *peaks], vmax=3)
+for w in (FILTERS["ear"], np.ones((5, 5))):
+    k = w.shape[0]
+    r = (k - 1) // 2
+    assert np.array_equal(conv2d(x, w, padding="same"), conv2d(np.pad(x, r), w))
+    assert np.array_equal(conv2d(x, w, padding="circular"), conv2d(np.pad(x, r, mode="wrap"), w))
+    print(f"{k}x{k} filter: radius {r}, padded image {np.pad(x, r).shape}, "
+          f"map {conv2d(x, w, padding='same').shape}")
 
 # %% [markdown]
-# *The cat and its three feature maps, on one scale from -3 (blue) to +3 (red),
-# with the strongest response of each map marked by a cross. The vertical-edge
-# map is positive on the left edges of ink, negative on the right edges; the
-# ear map has a single peak, at the tip of the left ear.*
+# Now the three feature maps of the cat, with zero padding. All three share one
+# colour scale, set by the largest absolute value in any of them, so that no
+# value is clipped. The cell also says how many pixels reach each map's maximum.
+
+# %%
+maps = [conv2d(x, w, padding="same") for w in FILTERS.values()]
+scale = max(np.abs(m).max() for m in maps)
+peaks = [np.unravel_index(np.argmax(m), m.shape) for m in maps]
+print("colour scale: from", -scale, "to", scale)
+for name, m in zip(FILTERS, maps):
+    print(f"{name:>15}: min {m.min():g}, max {m.max():g}, reached at {np.sum(m == m.max())} pixel(s)")
+small_multiples([x, *maps], ["input x", *FILTERS], kind=["image", "signed", "signed", "signed"],
+                markers=[None, *peaks], vmax=scale)
+
+# %% [markdown]
+# *The cat and its three feature maps, on one scale from -4 (blue) to +4 (red).
+# A cross marks one of the largest values of each map: the first in reading
+# order, which is what `np.argmax` returns. The two edge maps have ties (10 and 8
+# pixels reach 3), so their crosses are one choice among many; the ear map has a
+# single largest value, at the tip of the left ear. The vertical-edge filter
+# computes (left column of its window) minus (right column): it is negative
+# along the cat's left side, where background is on the left and ink on the
+# right, and positive along its right side.*
+#
+# One row of the vertical-edge map shows the signs. The cat covers columns 9 to
+# 17; the small values in between come from its eyes, two holes in row 13.
+
+# %%
+v = maps[0]
+print("vertical-edge map, row 13, columns 7 to 19:", v[13, 7:20].astype(int).tolist())
+assert v[13, 8] < 0 and v[13, 9] < 0 and v[13, 17] > 0 and v[13, 18] > 0
 
 # %%
 ear_map = conv2d(x, FILTERS["ear"], padding="same")
@@ -222,11 +269,10 @@ assert errors.max() == 0.0
 #
 # ## 4. Zero padding: exact away from the border
 #
-# Real networks mostly pad with zeros. The image is no longer a torus, so the
-# check can only hold where the filter never looks past the border. Move the
-# cat (circularly, so it wraps around) across the canvas in steps of one column
-# and measure the error for zero padding, with the 3x3 ear filter and with a
-# 5x5 filter.
+# Real networks mostly pad with zeros. Move the cat along row 9 in steps of one
+# column (with the circular shift, so past column 19 it wraps around) and
+# measure the same error as in section 3, now with zero padding, for the 3x3
+# ear filter (radius 1) and for a random 5x5 filter (radius 2).
 
 # %%
 w5 = np.random.default_rng(0).standard_normal((5, 5))
@@ -243,8 +289,8 @@ def zero_pad_error(w, col):
 
 err3 = np.array([zero_pad_error(FILTERS["ear"], c) for c in cols])
 err5 = np.array([zero_pad_error(w5, c) for c in cols])
-print("3x3 filter, non-zero error at columns:", cols[err3 > 0].tolist())
-print("5x5 filter, non-zero error at columns:", cols[err5 > 0].tolist())
+print("3x3 filter, error exactly 0 for the cat at columns:", cols[err3 == 0].tolist())
+print("5x5 filter, error exactly 0 for the cat at columns:", cols[err5 == 0].tolist())
 
 # %%
 fig = Figure(figsize=(7, 2.8), dpi=80, layout="constrained")
@@ -255,33 +301,82 @@ ax.axvspan(-0.5, 0.5, color="0.9")
 ax.axvspan(18.5, 27.5, color="0.9")
 ax.set_xlabel("cat's left column (the cat is 9 pixels wide)")
 ax.set_ylabel("max |conv(Sx) - S conv(x)|")
-ax.set_title("Zero padding: exact until the cat comes within the filter's radius of a border")
+ax.set_title("Zero padding: exact while r empty columns separate the cat from each border")
 ax.legend(fontsize=9)
 fig
 
 # %% [markdown]
 # *Equivariance error against the cat's column, zero padding. The error is 0
-# for columns 1 to 18 with the 3x3 filter and 2 to 17 with the 5x5 filter. It
-# jumps where the cat comes within the filter's radius of the left or right
-# border. Shaded: the columns where the cat touches a border or wraps around it.*
+# for columns 1 to 18 with the 3x3 filter and 2 to 17 with the 5x5 filter: the
+# cat at column `c` covers columns `c` to `c + 8`, so it has `c` empty columns
+# on its left and `19 - c` on its right, and the error is zero exactly when both
+# are at least the radius `r`. Shaded: the columns where the cat touches a
+# border (0 and 19) or wraps around it (20 to 27).*
 #
-# Why there? At the border the filter's window hangs over the edge. With zero
-# padding it sees zeros there; the circularly shifted map expects it to see the
-# other side of the image. **The padding is visible to the filter**, so the map
-# now depends on where the object is, not only on what it is. Notebook 05 shows
-# that a network can exploit exactly this to learn absolute position.
+# ### Why compare with the circular shift?
+#
+# The error above compares the map of the moved cat with the *circularly*
+# shifted map of the reference cat. That is the right comparison, for three
+# reasons, each checked by the next cell.
+#
+# 1. Equivariance is one statement, `f(S x) = S f(x)`, with the same shift `S`
+#    on both sides. The cat was moved with the circular shift, so its map must
+#    be compared with the circular shift of the reference map. (For columns 0 to
+#    19 nothing wraps around: the moved image is exactly `cat_at(9, col)`.)
+# 2. A circular shift loses nothing; it can be undone. If the map of the moved
+#    cat equals the circularly shifted map, all of the reference response is
+#    there, only moved. A zero shift drops whatever crosses the border, and it
+#    drops it on both sides of the comparison, so it cannot see that part of the
+#    response went missing: compared with zero shifts, the error would be 0 at
+#    every column from 0 to 19, column 0 included.
+# 3. It measures exactly what zero padding changes. The reference cat at
+#    `(9, 9)` is far from the border, so its zero-padded and circular maps are
+#    equal. The error is then `conv_zero(S x) - conv_circular(S x)`: the
+#    difference between the two paddings for the moved cat, which can only be
+#    non-zero where the window overlaps the padding, in the outer `r` columns
+#    (and rows) of the map.
+
+# %%
+ear = FILTERS["ear"]
+zero_shift_errors = []
+for c in range(20):
+    xs = shift(base, 0, c - 9)
+    assert np.array_equal(xs, cat_at(9, c))                                  # reason 1
+    moved_zero = shift(conv2d(base, ear, padding="same"), 0, c - 9, mode="zero")
+    zero_shift_errors.append(np.abs(conv2d(xs, ear, padding="same") - moved_zero).max())
+    diff = conv2d(xs, ear, padding="same") - shift(conv2d(base, ear, padding="same"), 0, c - 9)
+    assert np.array_equal(diff, conv2d(xs, ear, padding="same") - conv2d(xs, ear, padding="circular"))  # reason 3
+print("compared with zero shifts, largest error over columns 0 to 19:", max(zero_shift_errors))  # reason 2
+for c in (0, 19):
+    xs = cat_at(9, c)
+    diff = conv2d(xs, ear, padding="same") - conv2d(xs, ear, padding="circular")
+    print(f"cat at column {c}: the error is non-zero only in map columns", np.unique(np.nonzero(diff)[1]).tolist())
+
+# %% [markdown]
+# What goes missing? With the cat at column 0, its leftmost column holds ink.
+# The filter centred one pixel further left, on column -1, would see that ink,
+# but column -1 is not on the map. The circular map wraps that response around
+# to column 27 (its window there reaches past the right edge and finds the cat's
+# left side); the zero-padded map finds zeros there instead. So near the border
+# the zero-padded map is no longer a complete, moved copy of the reference map:
+# what it holds depends on where the cat is, not only on what it is. **The
+# border is visible to the filter.** Notebook 05 shows that a network can exploit
+# exactly this to learn absolute position.
 #
 # ## 5. The feature map moves with the object
 #
 # Another way to see equivariance: follow the ear map's peak while the cat
 # moves along the canvas. If the map moves with the cat, the peak's column is
-# the cat's column, a line of slope one.
+# the cat's column, a line of slope one. The peak is well defined: the cell
+# checks that the ear map reaches its maximum at a single pixel for every
+# position.
 
 # %%
 positions = np.arange(0, 20)
 peak_cols = []
 for c in positions:
     m = conv2d(cat_at(9, int(c)), FILTERS["ear"], padding="same")
+    assert np.sum(m == m.max()) == 1
     peak_cols.append(np.unravel_index(np.argmax(m), m.shape)[1])
 peak_cols = np.array(peak_cols)
 assert np.array_equal(peak_cols, positions)
@@ -293,7 +388,7 @@ ax = fig.subplots()
 ax.plot(positions, peak_cols, "o", label="peak of the ear map")
 ax.plot(positions, positions, "-", color="0.5", label="slope 1")
 ax.set_xlabel("cat's column")
-ax.set_ylabel("column of the strongest response")
+ax.set_ylabel("column of the ear map's maximum")
 ax.set_title("The peak follows the cat, one for one")
 ax.legend(fontsize=9)
 fig
@@ -302,36 +397,104 @@ fig
 # *Column of the ear map's maximum against the cat's column, for all 20
 # positions where the cat fits: every point lies on the line of slope one.*
 #
+# ### An exact peak in an inexact map?
+#
+# At columns 0 and 19, section 4 measured a non-zero error, yet the peak lies
+# exactly on the line. There is no contradiction. The error is the largest
+# difference over the whole map, and the difference sits only in the map's
+# outermost column on the far side (column 27 for the cat at column 0, column 0
+# for the cat at column 19), far from the ear tip. The tip's own window does
+# overlap the padding when the cat is at column 0, but there both paddings give
+# zeros (column 27 of the image is empty), which is also the background the ear
+# filter wants on that side. So the peak keeps its value and its place:
+
+# %%
+for c in (0, 19):
+    m = conv2d(cat_at(9, c), FILTERS["ear"], padding="same")
+    assert np.array_equal(m[:, 1:27], conv2d(cat_at(9, c), FILTERS["ear"], padding="circular")[:, 1:27])
+    print(f"cat at column {c}: peak value {m.max():g} at {np.argwhere(m == m.max()).tolist()}; "
+          f"map columns 1 to 26 equal the circular map's")
+
+# %% [markdown]
 # ## 6. A look ahead: stride 2 follows only even shifts
 #
-# Networks often compute a convolution only at every second pixel (stride 2),
-# halving the map. Is that still equivariant? Shift the cat by `k` pixels and
-# ask whether the stride-2 map is a shifted copy of the original one.
+# Networks often compute the map only at every second pixel: **stride 2**. With
+# the same padding as before, the stride-2 map is the full map sampled at even
+# rows and even columns; its pixel `(i, j)` is the filter centred on image pixel
+# `(2i, 2j)`. A 28x28 image gives a 14x14 map.
 
 # %%
 def strided(img):
     return conv2d(img, FILTERS["ear"], padding="circular", stride=2)
 
 
-ref = strided(base)
-for k in range(6):
-    out = strided(shift(base, 0, k))
-    copy = any(np.array_equal(out, shift(ref, 0, j)) for j in range(ref.shape[1]))
-    print(f"shift by {k}: stride-2 map is a shifted copy of the original: {copy}")
+assert np.array_equal(strided(base), conv_circ(base)[::2, ::2])
+print("stride-2 map shape:", strided(base).shape)
 
 # %% [markdown]
-# Only the even shifts give a shifted copy (by `k / 2`). An odd shift puts the
-# ear tip between two sampled positions: the map samples the other half of the
-# pixels, which is a different picture, not a moved one. Notebook 02 makes this
-# precise, and shows how it limits the invariance that pooling gives.
+# The ear tip must land on that grid of even pixels to be seen. With the cat at
+# `(9, 9)` the tip is at the odd pixel `(9, 9)`: no stride-2 output is centred
+# on it, and the map's largest value is 1, not 3. So for this section the cat
+# sits at `(8, 8)`: its tip is on the grid, and the stride-2 map has its peak, 3,
+# at `(4, 4)`.
+
+# %%
+for pos in [(9, 9), (8, 8)]:
+    s2 = strided(cat_at(*pos))
+    print(f"cat at {pos}: stride-2 map maximum {s2.max():g} at {np.argwhere(s2 == s2.max()).tolist()}")
+
+# %% [markdown]
+# Now shift the cat by `k` columns and look for a shift of the stride-2 map that
+# reproduces the new map. For each `k` the cell tries all 14 x 14 = 196 circular
+# shifts `(a, j)` of the 14x14 map and reports the smallest error it can reach.
+
+# %%
+base8 = cat_at(8, 8)
+ref8 = strided(base8)
+for k in range(7):
+    out = strided(shift(base8, 0, k))
+    errs = np.array([[np.abs(out - shift(ref8, a, j)).max() for j in range(14)] for a in range(14)])
+    if errs.min() == 0:
+        ((a, j),) = np.argwhere(errs == 0)
+        print(f"shift by {k}: the stride-2 map moved by ({a}, {j}), error 0")
+    else:
+        print(f"shift by {k}: no shift of the stride-2 map matches; smallest error {errs.min():g}, "
+              f"map maximum {out.max():g}")
+
+# %%
+small_multiples([strided(shift(base8, 0, k)) for k in range(4)],
+                [f"stride 2, cat shifted by {k}" for k in range(4)], vmax=scale)
+
+# %% [markdown]
+# *The stride-2 ear map for the cat at `(8, 8)` shifted right by 0, 1, 2 and 3
+# pixels, on the same -4 to +4 scale as before. Shifts 0 and 2 give the same
+# picture, one column apart, with the red peak at the ear tip; shifts 1 and 3
+# give a different picture, and the peak is gone.*
 #
+# An even shift `k` moves the stride-2 map by exactly `j = k / 2` columns. An
+# odd shift moves the ear tip to an odd column, and the stride-2 map then holds
+# the full map's *odd* columns, the half of the pixels it skipped before (the
+# next cell checks it). That is a different picture, not a moved one: the best
+# of the 196 shifts still misses by 3, the whole height of the peak. Notebook 02
+# makes this precise, and shows how it limits the invariance that pooling gives.
+
+# %%
+full8 = conv_circ(base8)
+for k in (1, 3, 5):
+    assert np.array_equal(strided(shift(base8, 0, k)), shift(full8[::2, 1::2], 0, (k + 1) // 2))
+print("odd k: the stride-2 map is the full map's odd columns, moved by (k + 1) / 2")
+
+# %% [markdown]
 # ## 7. Live view: move the cat yourself
 #
-# Drag the sliders (or click one and use the arrow keys). The panels show the
-# input, the three feature maps with their peaks marked, and for the selected
-# filter the difference `conv(shift(x)) - shift(conv(x))`, where `x` is the cat
-# at row 9, column 9. The text below the picture gives the same information in
-# numbers. Try the padding toggle: with `zero`, put the cat against a border.
+# Drag the sliders (or click one and use the arrow keys); click the buttons to
+# choose the filter and the padding. The panels show the input, the three
+# feature maps (a cross marks one of each map's largest values: the first in
+# reading order) and, for the chosen filter, the difference
+# `conv(shift(x)) - shift(conv(x))`, where `x` is the cat at row 9, column 9. All
+# signed panels use the scale from -4 to +4. The text below the picture gives the
+# same information in numbers, including how many pixels tie for the maximum.
+# Try the padding buttons: with `zero`, put the cat against a border.
 
 # %%
 EquivarianceExplorer()
@@ -349,37 +512,46 @@ for r, c in [(4, 4), (15, 10), (10, 0)]:
     frames += [s["x"], s["maps"][2], s["diff"]]
     titles += [f"cat at ({r}, {c})", f"ear map, peak {tuple(int(v) for v in s['peak'])}",
                f"difference, max {s['error']:g}"]
-small_multiples(frames, titles, ncols=3, vmax=3, kind=["image", "signed", "signed"] * 3)
+    print(f"cat at ({r}, {c}): difference non-zero in map columns", np.unique(np.nonzero(s["diff"])[1]).tolist())
+small_multiples(frames, titles, ncols=3, vmax=VMAX, kind=["image", "signed", "signed"] * 3)
 
 # %% [markdown]
 # *Three rows, one per cat position: the input, the ear map (its peak always at
-# the cat's top-left pixel) and the equivariance difference. The difference is
-# zero (white) in the first two rows; in the last, the cat touches the left
-# border and the difference is non-zero at the far right, where the circular
-# shift expected the wrapped-around response.*
+# the cat's top-left pixel) and the equivariance difference, on the -4 to +4
+# scale. The difference is zero (white) in the first two rows; in the last, the
+# cat touches the left border and the difference is non-zero only in the
+# rightmost column, where the circular shift expected the wrapped-around
+# response.*
 #
 # ## Exercise 3: predict, then run
 #
-# The cat sits at `(9, 9)` and the ear map's peak is at `(9, 9)`. The cat is
-# shifted by `(dy, dx) = (5, -3)`, with circular padding. Where is the peak of
-# the new ear map? Write your answer as `(row, column)` before running anything.
+# Section 4 found, for zero padding, the cat columns where the error is exactly
+# zero: 1 to 18 for a 3x3 filter, 2 to 17 for a 5x5 filter. Now take a **7x7**
+# filter, zero padding, the same 9-pixel-wide cat on the same 28-pixel-wide
+# image, moved along a row as in section 4. For which left columns of the cat
+# (among 0 to 19, where it fits) is the error exactly zero?
+#
+# Work it out on paper, without running anything: what is the radius, and how
+# many empty columns does the cat have on each side at column `c`? Write the
+# answer as `(first column, last column)`.
 
 # %% tags=["solution"]
 # BEGIN SOLUTION
-# STUB: predicted_peak = None  # e.g. (row, column)
-predicted_peak = (14, 6)
+# STUB: predicted_columns = None  # (first column, last column)
+predicted_columns = (3, 16)
 # END SOLUTION
 
 # %%
-check_peak_prediction(predicted_peak)
+check_exact_columns(predicted_columns)
 
 # %% [markdown]
-# Now check it with code:
+# Now measure it, with a random 7x7 filter and the error function of section 4:
 
 # %%
-(r0, c0), (dy, dx) = PEAK_QUESTION["cat"], PEAK_QUESTION["shift"]
-m = conv2d(shift(cat_at(r0, c0), dy, dx), FILTERS["ear"], padding="circular")
-print("peak of the ear map after the shift:", tuple(int(v) for v in np.unravel_index(np.argmax(m), m.shape)))
+k7 = EXACT_QUESTION["kernel"]
+w7 = np.random.default_rng(1).standard_normal((k7, k7))
+err7 = np.array([zero_pad_error(w7, c) for c in range(20)])
+print(f"{k7}x{k7} filter, error exactly 0 for the cat at columns:", np.flatnonzero(err7 == 0).tolist())
 
 # %% [markdown]
 # ### Question
@@ -403,11 +575,15 @@ print("peak of the ear map after the shift:", tuple(int(v) for v in np.unravel_i
 # - A shift moves every pixel by `(dy, dx)`; circular shifts wrap around, zero
 #   shifts lose what leaves.
 # - Deep-learning convolution is cross-correlation: slide, multiply, add.
-# - It is **equivariant**: `conv(S x) = S conv(x)`, exactly, for every shift,
-#   with circular padding.
-# - With zero padding it is exact only while the object stays farther from the
-#   border than the filter's radius; at the border the padding is visible.
-# - With stride 2, only even shifts move the map cleanly.
+# - A `k x k` filter has radius `r = (k - 1) / 2`; padding adds `r` pixels on
+#   every side, zeros (`"same"`) or the wrapped-around image (`"circular"`).
+# - Convolution is **equivariant**: `conv(S x) = S conv(x)`, exactly, for every
+#   shift, with circular padding.
+# - With zero padding it is exact while at least `r` empty pixels separate the
+#   object from each border (for the 3x3 ear filter, cat columns 1 to 18); with
+#   fewer, the window sees the padding.
+# - With stride 2 the map samples every second pixel: an even shift `k` moves it
+#   by `k / 2`, an odd shift gives a different picture, not a moved one.
 #
 # ## Further reading
 #
