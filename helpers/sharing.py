@@ -146,9 +146,13 @@ def locally_connected_matrix(weights, image_shape, padding: str = "valid", strid
             f"weights must have shape (Ho, Wo, kh, kw) = {(*expected, kh, kw)} for a {h}x{w} image with "
             f"{padding} padding and stride {stride}, got {weights.shape}")
     out_i, in_i, keep, (ho, wo) = _pairs((h, w), (kh, kw), padding, stride)
-    flat = np.bincount(out_i[keep] * (h * w) + in_i[keep], weights=weights.ravel()[keep],
-                       minlength=ho * wo * h * w)
-    return flat.reshape(ho * wo, h * w)
+    matrix = np.zeros((ho * wo, h * w))
+    where, values = (out_i[keep], in_i[keep]), weights.ravel()[keep]
+    if padding == "circular" and (kh > h or kw > w):
+        np.add.at(matrix, where, values)  # the kernel wraps onto itself: entries share a pixel
+    else:
+        matrix[where] = values  # every (output, input) pair appears at most once
+    return matrix
 
 
 def tie_weights(kernel, out_shape) -> np.ndarray:
@@ -164,8 +168,12 @@ def conv_matrix(w, image_shape, padding: str = "circular", stride: int = 1) -> n
     ``w`` is a 2-D kernel ``(kh, kw)`` and ``x`` an image of ``image_shape``.
     It is the matrix of a locally connected layer whose kernels are all tied
     to ``w``: every row holds the same ``kh * kw`` numbers, at shifted columns.
-    With ``padding="circular"`` it is block circulant: each row is the row
-    above it moved one place to the right, wrapping around.
+    With ``padding="circular"`` it is block circulant: the row of output pixel
+    ``(i, j)``, read as an ``H x W`` image, is the row of ``(0, 0)`` rolled by
+    ``(i, j)``. So inside each band of ``W`` rows (one image row of outputs)
+    each row is the one above moved one column to the right, wrapping around
+    inside its ``W``-column block, and each band is the band above moved one
+    block (``W`` columns) to the right, wrapping around at the end.
     """
     w = as_float_array(w, "w", ndims=(2,))
     h, wd = _shape2(image_shape, "image_shape")

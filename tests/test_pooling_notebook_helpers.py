@@ -15,15 +15,17 @@ from helpers.explorers.pooling import (
     WindowExplorer,
     consistency_curve,
     downsample,
+    fold_share,
     ideal_shift_error,
     is_shifted_copy,
     max_blur_pool,
     polyphase_prediction,
     random_stack,
     stack_features,
+    text_colour,
 )
 from helpers.filters import FILTERS
-from helpers.ops import BLUR_FILTERS, blur_pool2d, global_avg_pool, max_pool2d, shift
+from helpers.ops import BLUR_FILTERS, blur_pool2d, conv2d, global_avg_pool, max_pool2d, shift
 from helpers.sprites import SPRITES, cat_at, place
 
 PROPS = settings(max_examples=25, deadline=None)
@@ -70,6 +72,22 @@ def test_window_view_row_slider_changes_picture(window):
     assert len(seen) == 4
 
 
+def test_window_view_grids_are_single_collections(window):
+    from matplotlib.collections import LineCollection
+
+    for i, dynamic in ((0, True), (1, True), (2, False)):
+        grids = [c for c in window.live.axes[i].collections if isinstance(c, LineCollection)]
+        assert len(grids) == 1  # one collection per panel, not one line per edge
+        assert (grids[0] in window.live._dynamic) == dynamic  # the reference panel's grid is in the background
+
+
+def test_window_view_labels_readable(window):
+    window.row.value, window.col.value = 3, 2
+    for (i, j), v in np.ndenumerate(window.state["pooled"]):
+        assert window.pooled_labels[i][j].get_color() == ("white" if v == 1 else "black")
+    assert window.one_label.get_color() == "white"  # on the black pixel of the 1
+
+
 def test_window_view_only_4x4():
     with pytest.raises(ValueError, match="size must be 4"):
         WindowExplorer(size=6)
@@ -107,6 +125,8 @@ def test_cat_view_every_column(cat_view, filter_name, blur):
             if blur == "bin5":
                 assert s["blur_error"] < s["max_error"]
         assert s["blur_mean_change"] < 1e-9  # the blur kills the only frequencies that alias onto the mean
+        for key in ("feature", "max", "blur"):  # the colour scale 0..3 clips nothing
+            assert 0 <= s[key].min() and s[key].max() <= 3 + 1e-12
         text = cat_view.readout_text
         assert f"k = {k:+d}" in text
         assert f"distance from the ideal {s['max_error']:.2f}" in text
@@ -168,6 +188,16 @@ def test_check_max_pool2d_rejects_wrong_answers_with_a_hint(wrong, hint):
     result = check_max_pool2d.grade(wrong)
     assert not result.passed
     assert hint in result.message
+
+
+def test_check_max_pool2d_swapped_rows_and_columns():
+    def swapped(x, size=2, stride=None):
+        stride = size if stride is None else stride
+        n = (x.shape[0] - size) // stride + 1
+        return np.array([[x[j * stride:j * stride + size, i * stride:i * stride + size].max() for j in range(n)]
+                         for i in range(n)])
+    result = check_max_pool2d.grade(swapped)
+    assert not result.passed and "rows and columns are swapped" in result.message
 
 
 def test_check_max_pool2d_stub_is_todo(capsys):
@@ -297,3 +327,45 @@ def test_consistency_curve_shape_of_the_law():
         np.testing.assert_allclose(curves[m][[2, 6]], 0, atol=1e-12)
     means = [curves[m][1:].mean() for m in METHODS]
     assert means == sorted(means, reverse=True)  # wider blur, smaller change
+
+
+# --- aliasing measure and annotation colours ------------------------------------------------
+
+@PROPS
+@given(n=st.integers(2, 8), stride=st.sampled_from([2, 3]), seed=st.integers(0, 2**16))
+def test_fold_share_extremes_and_range(n, stride, seed):
+    size = 2 * stride * n
+    alternating = np.tile([1.0, -1.0], (size, size // 2))
+    assert fold_share(alternating, stride) == pytest.approx(1.0)
+    slow = np.cos(2 * np.pi * np.arange(size) / size)[None].repeat(size, 0)  # one cycle per image
+    assert fold_share(slow, stride) < 1e-12
+    assert fold_share(np.full((size, size), 3.0), stride) == 0.0
+    share = fold_share(np.random.default_rng(seed).standard_normal((size, size)), stride)
+    assert 0.0 < share < 1.0
+
+
+def test_fold_share_falls_with_each_wider_blur():
+    relu = np.maximum(conv2d(cat_at(9, 9), FILTERS["vertical edge"], padding="circular"), 0.0)
+    dense = max_pool2d(relu, 2, stride=1, padding="circular")
+    shares = [fold_share(dense)] + [fold_share(blur_pool2d(dense, stride=1, filter=b, padding="circular"))
+                                    for b in ("rect2", "tri3", "bin5")]
+    assert shares == sorted(shares, reverse=True) and shares[-1] < 1e-3
+
+
+def test_fold_share_rejects_bad_input():
+    with pytest.raises(ValueError, match="m must have 2 dimensions"):
+        fold_share(np.ones((2, 4, 4)))
+    with pytest.raises(ValueError, match="stride"):
+        fold_share(np.ones((4, 4)), 0)
+
+
+def test_text_colour_follows_lightness():
+    assert text_colour("magnitude", 0.0, 0, 3) == "white"  # dark purple end of viridis
+    assert text_colour("magnitude", 3.0, 0, 3) == "black"  # yellow end
+    assert text_colour("image", 1.0) == "white" and text_colour("image", 0.0) == "black"  # gray_r
+    assert text_colour("viridis", 10.0, 0, 1) == "black"  # clipped to the top of the scale
+    assert text_colour("signed", 0.0, -1, 1) == "black"  # white centre of the diverging map
+    with pytest.raises(ValueError, match="kind_or_cmap"):
+        text_colour("rainbowish", 0.5)
+    with pytest.raises(ValueError, match="vmax must be larger"):
+        text_colour("magnitude", 0.5, 1, 1)

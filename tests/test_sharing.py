@@ -14,7 +14,14 @@ from helpers.checks.sharing import (
     check_count_params,
     check_local_prediction,
 )
-from helpers.explorers.sharing import DETECTION, MODES, SharingExplorer, param_figure, weight_matrix_figure
+from helpers.explorers.sharing import (
+    DETECTION,
+    MAP_SCALE,
+    MODES,
+    SharingExplorer,
+    param_figure,
+    weight_matrix_figure,
+)
 from helpers.filters import EAR
 from helpers.ops import PADDINGS, conv2d, shift
 from helpers.sharing import (
@@ -288,6 +295,8 @@ def test_every_slider_position(explorer, mode):
                 assert bytes(explorer.image.value) != before, f"picture unchanged at {slider.description}={value}"
             s = explorer.state
             row, col = explorer.row.value, explorer.col.value
+            for key in ("shared", "local"):  # the colour scale clips nothing
+                assert np.abs(s[key]).max() <= MAP_SCALE
             # the shared kernel finds the ear tip everywhere, with the same value
             assert s["shared_peak"] == (row, col) and s["shared_found"]
             assert s["shared_value"] == pytest.approx(2.6271, abs=1e-4)
@@ -368,6 +377,24 @@ def test_check_count_params():
     r = check_count_params.grade(conv_per_position)
     assert not r.passed and "does not depend on the image size" in r.message
 
+    def with_bias(kind, size, k, c_in=1, c_out=1):
+        return count_reference(kind, size, k, c_in, c_out) + (c_out if kind == "convolution" else 0)
+    r = check_count_params.grade(with_bias)
+    assert not r.passed and "bias" in r.message
+
+    def dense_as_local(kind, size, k, c_in=1, c_out=1):
+        return count_reference("locally connected" if kind == "dense" else kind, size, k, c_in, c_out)
+    r = check_count_params.grade(dense_as_local)
+    assert not r.passed and "EVERY input" in r.message
+
+    def local_as_dense(kind, size, k, c_in=1, c_out=1):
+        return count_reference("dense" if kind == "locally connected" else kind, size, k, c_in, c_out)
+    r = check_count_params.grade(local_as_dense)
+    assert not r.passed and "each output sees only" in r.message
+
+    r = check_count_params.grade(lambda kind, size, k, c_in=1, c_out=1: 1.5)
+    assert not r.passed and "whole number" in r.message
+
     def stub(kind, size, k, c_in=1, c_out=1):
         raise NotImplementedError
     assert check_count_params.grade(stub).status == "todo"
@@ -390,6 +417,31 @@ def test_check_conv_matrix():
     for hint, answer in cases.items():
         r = check_conv_matrix.grade(answer)
         assert not r.passed and hint in r.message, (hint, r.message)
+
+    def no_wrap(w, size=4):  # forgets % size: runs off the image at the bottom and right
+        m = np.zeros((size * size, size * size))
+        for i in range(size):
+            for j in range(size):
+                for u in range(3):
+                    for v in range(3):
+                        m[i * size + j, (i + u - 1) * size + (j + v - 1)] += w[u, v]
+        return m
+    r = check_conv_matrix.grade(no_wrap)
+    assert not r.passed and "% size" in r.message and "indexed past the image" in r.message
+
+    def flat_wrap(w, size=4):  # wraps the pixel number, not the row and the column
+        m = np.zeros((size * size, size * size))
+        for i in range(size):
+            for j in range(size):
+                for u in range(3):
+                    for v in range(3):
+                        m[i * size + j, ((i + u - 1) * size + (j + v - 1)) % (size * size)] += w[u, v]
+        return m
+    r = check_conv_matrix.grade(flat_wrap)
+    assert not r.passed and "pixel NUMBER" in r.message
+
+    r = check_conv_matrix.grade(lambda w, size=4: matrix_reference(w, size) + np.eye(size * size))
+    assert not r.passed and "some entries are wrong" in r.message
 
     def stub(w, size=4):
         raise NotImplementedError

@@ -85,6 +85,9 @@ def check_max_pool2d(my_max_pool2d):
         if _same(got, _windows_reduce(x, size, 1, np.max)[: want.shape[0], : want.shape[1]]):
             return fail(f"{where}: the windows start at every pixel; they must start every {s} pixels "
                         "(the stride): window i starts at row i * stride.")
+        if got.shape == want.T.shape and _same(got, want.T):
+            return fail(f"{where}: rows and columns are swapped. out[i, j] comes from ROWS i*stride to "
+                        "i*stride + size and COLUMNS j*stride to j*stride + size: x[rows, columns].")
         return fail(f"{where} has the right shape but some values are wrong: out[i, j] must be the "
                     "maximum of x[i*stride : i*stride + size, j*stride : j*stride + size].")
     return ok("your max pooling matches helpers.ops.max_pool2d: default and explicit strides, "

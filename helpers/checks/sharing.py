@@ -77,6 +77,16 @@ def _transpose_order(n: int) -> np.ndarray:
     return np.arange(n * n).reshape(n, n).T.ravel()
 
 
+def _flat_wrap_matrix(kernel, size: int) -> np.ndarray:
+    """A typical mistake: wrapping the flat pixel number instead of the row and the column separately."""
+    n = size * size
+    i, j, u, v = np.meshgrid(np.arange(size), np.arange(size), np.arange(3), np.arange(3), indexing="ij")
+    src = ((i + u - 1) * size + (j + v - 1)) % n
+    m = np.zeros((n, n))
+    np.add.at(m, ((i * size + j).ravel(), src.ravel()), np.broadcast_to(kernel, i.shape).ravel())
+    return m
+
+
 @checker
 def check_conv_matrix(my_conv_matrix):
     """``my_conv_matrix(w, size)``: the ``(size*size, size*size)`` matrix of a circular
@@ -85,7 +95,12 @@ def check_conv_matrix(my_conv_matrix):
     rng = np.random.default_rng(5)
     for size, kernel in [(4, w), (5, rng.integers(-4, 5, size=(3, 3)).astype(float))]:
         want = conv_matrix(kernel, (size, size), padding="circular")
-        got = my_conv_matrix(kernel.copy(), size)
+        try:
+            got = my_conv_matrix(kernel.copy(), size)
+        except IndexError as exc:
+            return fail(f"for a {size}x{size} image your code indexed past the image ({exc}). With circular "
+                        "padding, wrap every pixel index into 0 .. size - 1 with % size: row (i + u - 1) % size, "
+                        "column (j + v - 1) % size.")
         if got is None:
             return todo()
         got = np.asarray(got, dtype=float)
@@ -109,6 +124,10 @@ def check_conv_matrix(my_conv_matrix):
         if np.allclose(got, conv_matrix(kernel, (size, size), padding="same")):
             return fail("entries are missing where the kernel hangs over the border: that is zero padding. "
                         "With circular padding, wrap the pixel indices around: (i + u - 1) % size.")
+        if np.allclose(got, _flat_wrap_matrix(kernel, size)):
+            return fail("at the left and right edges the kernel wraps into the row above or below: you wrapped "
+                        "the pixel NUMBER. Wrap the row and the column separately, ((i + u - 1) % size, "
+                        "(j + v - 1) % size), then number the pixel row * size + column.")
         uncentred = want @ shift_matrix((size, size), -1, -1)  # w[u, v] on pixel (i + u, j + v)
         if np.allclose(got, uncentred):
             return fail("the kernel is not centred: its middle entry w[1, 1] must sit on the output pixel, "

@@ -14,7 +14,9 @@ notebook's checks and by the views:
   :func:`consistency_curve` measures how much its globally pooled features
   change when the input moves by ``k`` pixels;
 - :func:`ideal_shift_error` measures how far a pooled map is from the
-  reference pooled map moved by ``k / stride`` cells.
+  reference pooled map moved by ``k / stride`` cells;
+- :func:`fold_share` measures how much of a map's variation lies at
+  frequencies that fold back (alias) when the map is subsampled.
 
 The second half holds the two live views:
 
@@ -29,6 +31,7 @@ The second half holds the two live views:
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.collections import LineCollection
 
 from .._validate import as_float_array, choice, integer, positive_int
@@ -46,6 +49,8 @@ __all__ = [
     "polyphase_prediction",
     "is_shifted_copy",
     "ideal_shift_error",
+    "fold_share",
+    "text_colour",
     "random_stack",
     "stack_features",
     "consistency_curve",
@@ -140,6 +145,28 @@ def ideal_shift_error(moved, reference, dx: int, stride: int = 2, dy: int = 0) -
     return float(np.linalg.norm(moved - ideal)) / norm
 
 
+def fold_share(m, stride: int = 2) -> float:
+    """Share of a map's variation at frequencies that fold back when every ``stride``-th pixel is kept.
+
+    ``m`` is a 2-D map. After subsampling by ``stride`` only frequencies up to
+    ``1 / (2 * stride)`` cycle per pixel can be represented; this returns the
+    fraction of the power of ``m - m.mean()`` (its 2-D discrete Fourier
+    transform, circular) at frequencies above that limit along either axis.
+    0 for a map that varies slowly, 1 for the ``+1, -1, +1, ...`` pattern, and
+    0 for a constant map (it has no variation at all).
+    """
+    m = as_float_array(m, "m", ndims=(2,))
+    stride = positive_int(stride, "stride")
+    power = np.abs(np.fft.fft2(m - m.mean())) ** 2
+    total = float(power.sum())
+    if total <= 1e-24 * m.size:
+        return 0.0
+    limit = 1.0 / (2 * stride)
+    fy = np.abs(np.fft.fftfreq(m.shape[0]))[:, None]
+    fx = np.abs(np.fft.fftfreq(m.shape[1]))[None, :]
+    return float(power[(fy > limit + 1e-12) | (fx > limit + 1e-12)].sum() / total)
+
+
 def random_stack(seed: int = 0, channels=(4, 8)) -> list[np.ndarray]:
     """Random 3x3 weights of a conv stack on one input channel: ``[(c1, 1, 3, 3), (c2, c1, 3, 3), ...]``.
 
@@ -190,22 +217,43 @@ def consistency_curve(images, shifts, method: str = "max", seeds=(0, 1, 2, 3), c
     return out / len(seeds)
 
 
+def text_colour(kind_or_cmap: str, value: float, vmin: float = 0.0, vmax: float = 1.0) -> str:
+    """Black or white, whichever reads better on the colour ``value`` gets in a colour map.
+
+    ``kind_or_cmap`` is a colour meaning of :data:`helpers.views.CMAPS`
+    (``"image"``, ``"magnitude"``, ``"signed"``) or a matplotlib colour-map
+    name. The choice follows the perceived lightness of the cell's colour, so
+    it works for maps that run dark to light (``viridis``: white text on dark
+    purple, black on yellow) as well as light to dark (``gray_r``).
+    """
+    name = CMAPS.get(kind_or_cmap, kind_or_cmap)
+    if not isinstance(name, str) or name not in colormaps:
+        raise ValueError(f"kind_or_cmap must be one of {', '.join(map(repr, CMAPS))} or a colour-map name, "
+                         f"got {kind_or_cmap!r}")
+    if vmax <= vmin:
+        raise ValueError(f"vmax must be larger than vmin, got vmin={vmin!r}, vmax={vmax!r}")
+    r, g, b, _ = colormaps[name](float(np.clip((value - vmin) / (vmax - vmin), 0.0, 1.0)))
+    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
+
+
 # --------------------------------------------------------------------------
 # Live view 1: the single 1 in a 4x4 image
 # --------------------------------------------------------------------------
 
-def _pooling_grid(live: LiveFigure, ax: int, shape, step: int, linewidth: float = 0.8):
-    """Lines every ``step`` pixels over an image panel, as ONE collection drawn over the image.
+def _pooling_grid(live: LiveFigure, ax: int, shape, step: int, linewidth: float = 0.8, static: bool = False):
+    """Lines every ``step`` pixels over an image panel, as ONE collection.
 
     One collection draws in a fraction of the time of one line per grid edge,
-    which matters for a 28x28 map with a line every 2 pixels.
+    which matters for a 28x28 map with a line every 2 pixels. A grid over a
+    live image is redrawn on top of it at each update; with ``static=True``
+    (over a panel that never changes) it goes into the cached background.
     """
     h, w = shape
     segs = [[(-0.5, r - 0.5), (w - 0.5, r - 0.5)] for r in range(0, h + 1, step)]
     segs += [[(c - 0.5, -0.5), (c - 0.5, h - 0.5)] for c in range(0, w + 1, step)]
-    lines = LineCollection(segs, colors="tab:orange", linewidths=linewidth)
+    lines = LineCollection(segs, colors="tab:orange", linewidths=linewidth, zorder=3)
     live.axes[ax].add_collection(lines, autolim=False)
-    return live.add_artist(lines)
+    return lines if static else live.add_artist(lines)
 
 
 #: The position of the 1 in the seed's [1, 0, 0, 0] window: the view compares against it.
@@ -239,8 +287,8 @@ class WindowExplorer(Explorer):
         live = LiveFigure(ncols=3, panel=2.3)
         self.im_input = live.show_map(0, (size, size), "image", "input and its 2x2 windows")
         _pooling_grid(live, 0, (size, size), 2, linewidth=3)
-        self.one_label = live.add_artist(live.axes[0].text(0, 0, "1", ha="center", va="center",
-                                                           fontsize=16, color="white", fontweight="bold"))
+        self.one_label = live.add_artist(live.axes[0].text(0, 0, "1", ha="center", va="center", fontsize=16,
+                                                           color=text_colour("image", 1.0), fontweight="bold"))
         half = size // 2
         self.im_pooled = live.show_map(1, (half, half), "image", "max-pooled map now")
         _pooling_grid(live, 1, (half, half), 1, linewidth=3)
@@ -250,10 +298,9 @@ class WindowExplorer(Explorer):
         ax_ref = live.axes[2]  # static: drawn once into the cached background
         ax_ref.imshow(self.reference, cmap=CMAPS["image"], vmin=0, vmax=1, interpolation="nearest")
         style_axes(ax_ref, "pooled map of [1, 0, 0, 0]")
-        live.draw_grid(2, (half, half), 1, linewidth=3)
+        _pooling_grid(live, 2, (half, half), 1, linewidth=3, static=True)
         for (i, j), v in np.ndenumerate(self.reference):
-            ax_ref.text(j, i, f"{v:g}", ha="center", va="center", fontsize=16,
-                        color="white" if v > 0.5 else "black")
+            ax_ref.text(j, i, f"{v:g}", ha="center", va="center", fontsize=16, color=text_colour("image", v))
         self._build([self.row, self.col], live)
 
     def image_with_one(self, row: int, col: int) -> np.ndarray:
@@ -276,7 +323,7 @@ class WindowExplorer(Explorer):
         for (i, j), v in np.ndenumerate(state["pooled"]):
             label = self.pooled_labels[i][j]
             label.set_text(f"{v:g}")
-            label.set_color("white" if v > 0.5 else "black")
+            label.set_color(text_colour("image", v))
 
     def describe(self, state: dict) -> str:
         (r, c), (wr, wc) = state["position"], state["window"]

@@ -28,6 +28,7 @@ __all__ = [
     "SharingExplorer",
     "MODES",
     "DETECTION",
+    "MAP_SCALE",
     "KERNEL_COLOURS",
     "left_trained_weights",
     "weight_matrix_figure",
@@ -39,6 +40,10 @@ MODES = ("own weights at every position", "weights tied")
 
 #: A map "detects" the ear when its peak reaches this value on the ear tip (the ear filter gives 3).
 DETECTION = 1.5
+
+#: The colour scale of the maps, -MAP_SCALE to MAP_SCALE. The ear filter's map of the cat runs from
+#: -4 to 3 and the fitted layers' maps stay within -4.2 to 3.1 at every position: nothing is clipped.
+MAP_SCALE = 4.5
 
 #: One colour per kernel entry w[u, v] (index u * kw + v) in matrix pictures.
 KERNEL_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple",
@@ -94,8 +99,8 @@ class SharingExplorer(Explorer):
         self.train_cols = region_columns("left", canvas, 9)
         live = LiveFigure(ncols=4, panel=2.3)
         self.im_input = live.show_map(0, (canvas, canvas), "image", "input x")
-        self.im_shared = live.show_map(1, (canvas, canvas), "signed", "shared kernel: map", vmax=3)
-        self.im_local = live.show_map(2, (canvas, canvas), "signed", "locally connected: map", vmax=3)
+        self.im_shared = live.show_map(1, (canvas, canvas), "signed", "shared kernel: map", vmax=MAP_SCALE)
+        self.im_local = live.show_map(2, (canvas, canvas), "signed", "locally connected: map", vmax=MAP_SCALE)
         self.im_norm = live.show_map(3, (canvas, canvas), "magnitude", "|kernel| at each position",
                                      vmax=float(max(n.max() for n in self.norms.values())))
         for ax in (0, 2, 3):  # the half of the canvas where the training cats were

@@ -20,8 +20,8 @@
 # - what aliasing is, and why blurring before subsampling (blur pooling) makes
 #   a network's features far more consistent under one-pixel shifts.
 #
-# **You need** notebook `01_equivariance` (shifts, `conv2d`, equivariance),
-# Python and numpy indexing.
+# **You need** notebooks `00_start_here` and `01_equivariance` (shifts,
+# `conv2d`, equivariance), Python and numpy indexing.
 
 # %%
 %matplotlib inline
@@ -32,19 +32,32 @@ from matplotlib.figure import Figure
 
 from helpers.checks.pooling import check_copy_prediction, check_max_pool2d
 from helpers.explorers.pooling import (
+    CAT_REFERENCE,
     METHOD_LABELS,
     METHODS,
     PoolingExplorer,
     WindowExplorer,
     consistency_curve,
     downsample,
+    fold_share,
+    ideal_shift_error,
     is_shifted_copy,
     max_blur_pool,
     polyphase_prediction,
     random_stack,
     stack_features,
 )
-from helpers.ops import BLUR_FILTERS, blur_kernel, blur_pool2d, global_avg_pool, max_pool2d, shift, subsample
+from helpers.filters import FILTERS
+from helpers.ops import (
+    BLUR_FILTERS,
+    blur_kernel,
+    blur_pool2d,
+    conv2d,
+    global_avg_pool,
+    max_pool2d,
+    shift,
+    subsample,
+)
 from helpers.sprites import SPRITES, cat_at, place
 from helpers.views import small_multiples
 
@@ -68,9 +81,9 @@ print(max_pool2d(x4))
 # bottom-right window holds `5, 6, 7, 8`, so its output is 8.
 #
 # Now the example you may have met elsewhere. The four values `[1, 0, 0, 0]`
-# are one 2x2 window, `[[1, 0], [0, 0]]`. The "translated" images
-# A = `[0, 0, 0, 1]` and B = `[0, 1, 0, 0]` are the same window with the 1
-# moved. Max pooling gives 1 for all three:
+# are one 2x2 window, `[[1, 0], [0, 0]]` (read row by row). The "translated"
+# images A = `[0, 0, 0, 1]` and B = `[0, 1, 0, 0]` are the same window with the
+# 1 moved. Max pooling gives 1 for all three:
 
 # %%
 windows = {"[1, 0, 0, 0]": [[1, 0], [0, 0]], "A = [0, 0, 0, 1]": [[0, 0], [0, 1]],
@@ -101,7 +114,10 @@ assert outputs == {7.0}
 # %%
 x57 = np.arange(35, dtype=float).reshape(5, 7)
 for size, stride in [(2, None), (3, 1), (3, 2)]:
-    print(f"size {size}, stride {stride}: 5x7 -> {max_pool2d(x57, size, stride).shape}")
+    out = max_pool2d(x57, size, stride)
+    s_ = size if stride is None else stride
+    assert out.shape == ((5 - size) // s_ + 1, (7 - size) // s_ + 1)
+    print(f"size {size}, stride {stride}: 5x7 -> {out.shape}")
 
 # %% [markdown]
 # ### Exercise 1: write `max_pool2d`
@@ -240,15 +256,21 @@ print("S_1 D_2^(1) x =", shift(subsample(x1, 2, (0, 1)), 0, 1)[0].astype(int), "
 #   The output is the *other* polyphase component, moved: **not a shifted copy
 #   of the original output**, but different numbers.
 #
-# Max pooling with window 2 and stride 2 is $D_2$ after the dense max, and the
-# dense max is equivariant (it treats every position alike), so the same rule
-# holds for max pooling. First the decomposition itself, on the cat:
+# Max pooling with window 2 and stride 2 is $D_2$ after the dense max. The
+# dense max (here with circular padding: the windows at the right and bottom
+# edges wrap around) treats every position alike, so it is equivariant: it
+# commutes with every shift, like a convolution. Hence the same rule holds for
+# max pooling. First the two facts, on the cat:
 
 # %%
 x = cat_at(9, 9)
 dense = max_pool2d(x, 2, stride=1, padding="circular")  # max over every 2x2 window: 28x28
 print("dense max:", dense.shape, "  max pooling:", max_pool2d(x).shape)
 print("max_pool2d(x) == D_2(dense max of x):", np.array_equal(max_pool2d(x), subsample(dense, 2)))
+dense_equivariant = all(np.array_equal(max_pool2d(shift(x, dy, dx), 2, stride=1, padding="circular"),
+                                       shift(dense, dy, dx)) for dy in range(4) for dx in range(8))
+print("dense max of the shifted cat == shifted dense max, all 32 shifts tried:", dense_equivariant)
+assert dense_equivariant
 
 # %% [markdown]
 # Now shift the cat right by `k = 0, ..., 7` pixels and ask two questions of
@@ -267,14 +289,21 @@ for k in range(8):
     copies.append(copy)
     print(f" {k} | {str(copy):<31} | {predicted}")
     assert predicted
+    if k % 2 == 0:  # the copy is the pooled cat moved by exactly k / 2 cells
+        assert np.array_equal(moved, shift(pooled, 0, k // 2))
 assert copies == [k % 2 == 0 for k in range(8)]
 
 # %% [markdown]
-# The pooled cat moves cleanly (by `k / 2` cells) for even `k` only. For odd
-# `k` it is not a copy at all, yet it is exactly the predicted polyphase
-# component, every time. "Max pooling is invariant to small shifts" is true
-# only for shifts that keep every maximum inside its window; the polyphase
-# identity says what happens to all the others.
+# The pooled cat moves cleanly, by exactly `k / 2` cells, for even `k` only
+# (the cell checks that too). For odd `k` it is not a copy at all, yet it is
+# exactly the predicted polyphase component, every time.
+#
+# So the slogan "max pooling is invariant to small shifts" needs care. The
+# pooled map stays *unchanged* only while every maximum stays inside its
+# window, as the single 1 did in section 2. For a general image, an even shift
+# gives a *moved* pooled map (equivariance at half the resolution, not
+# invariance) and an odd shift gives different numbers; the polyphase identity
+# says exactly which.
 #
 # One caution: the identity is about the *operator*. A particular input can
 # give a shifted copy even for odd shifts. A single 1, as in section 2, always
@@ -323,8 +352,9 @@ print("weights:", [w.shape for w in weights], "  features:", features.shape)
 
 # %% [markdown]
 # Check the prediction of exercise 2 for `k = 0, ..., 8`. Beside it, how much
-# the output changes: `||f(S_k x) - f(x)|| / ||f(x)||`, for this two-layer
-# stack and for its first layer alone (stride 2).
+# the output changes, position by position: `||f(S_k x) - f(x)|| / ||f(x)||`,
+# for this two-layer stack and for its first layer alone (stride 2). This
+# measures *invariance*: it is 0 only if the output stays where it was.
 
 # %%
 first_layer = weights[:1]
@@ -353,6 +383,11 @@ assert all(c2 < c1 for c1, c2 in zip(change_1[1:4], change_2[1:4]))
 #   output changes less than the one-layer output: at stride 4, a shift by a
 #   pixel or two is a fraction of one output cell.
 #
+# Do not be surprised by the change of 0.80 at `k = 4`, where the output *is*
+# a shifted copy: a map moved by one whole cell is equivariant, but compared
+# position by position it has changed a lot. The feature maps alone are not
+# invariant; something must forget *where*.
+#
 # Pooling over the whole map on top (global average pooling: one mean per
 # channel) turns "a shifted copy" into "exactly the same numbers", because a
 # mean does not care where the values are. So the network's 8 features are
@@ -361,9 +396,12 @@ assert all(c2 < c1 for c1, c2 in zip(change_1[1:4], change_2[1:4]))
 
 # %%
 g0 = global_avg_pool(features)
+global_change = []
 for k in range(9):
     g = global_avg_pool(stack_features(shift(x, 0, k), weights))
-    print(f"k = {k}: relative change of the 8 global features {np.linalg.norm(g - g0) / np.linalg.norm(g0):.4f}")
+    global_change.append(np.linalg.norm(g - g0) / np.linalg.norm(g0))
+    print(f"k = {k}: relative change of the 8 global features {global_change[-1]:.4f}")
+assert [c < 1e-12 for c in global_change] == [k % 4 == 0 for k in range(9)]
 
 # %% [markdown]
 # ## 5. Aliasing, and blur pooling
@@ -396,10 +434,7 @@ print("max pool: ", "  ".join(f"{v:5.3f}" for v in curves["max"]))
 # (**aliasing**), and *what* it becomes depends on which phase you keep. The
 # extreme case is the fastest pattern of all, `+1, -1, +1, -1, ...` (1/2 cycle
 # per pixel, the Nyquist frequency): phase 0 sees only `+1`, phase 1 only `-1`.
-# A one-pixel shift switches the phase, so it flips the output. Max pooling
-# subsamples right after taking maxima, and maps of maxima (like ReLU feature
-# maps) are full of sharp edges and isolated peaks: exactly such fast
-# patterns.
+# A one-pixel shift switches the phase, so it flips the output.
 #
 # The fix follows from the theorem: remove the fast patterns *before*
 # subsampling, with a low-pass filter. The binomial blurs `[1, 1]`, `[1, 2, 1]`
@@ -413,6 +448,29 @@ print("phase 1 keeps:                ", subsample(alt, 2, (0, 1))[0].astype(int)
 for name in BLUR_FILTERS:
     blurred = blur_pool2d(alt, stride=1, filter=name)
     print(f"after the {name} blur, largest |value|: {np.abs(blurred).max():.4f}")
+
+# %% [markdown]
+# Are there such fast patterns in a real feature map? ReLU maps have sharp
+# edges and isolated peaks. `fold_share(m)` measures the share of a map's
+# variation (the power of `m - m.mean()` in its 2-D Fourier transform) at
+# frequencies above 1/4 cycle per pixel along either axis: the part that folds
+# back when every second pixel is kept. For the cat's vertical-edge map, before
+# and after the dense 2x2 max, and after each blur:
+
+# %%
+relu_map = np.maximum(conv2d(x, FILTERS["vertical edge"], padding="circular"), 0.0)
+dense_relu = max_pool2d(relu_map, 2, stride=1, padding="circular")
+shares = {"ReLU feature map": fold_share(relu_map), "after the dense 2x2 max": fold_share(dense_relu)}
+for name in BLUR_FILTERS:
+    shares[f"then the {name} blur"] = fold_share(blur_pool2d(dense_relu, stride=1, filter=name, padding="circular"))
+for name, share in shares.items():
+    print(f"{name:<24} {100 * share:5.1f}% of the variation would fold back")
+assert shares["after the dense 2x2 max"] > 0.05 > shares["then the rect2 blur"] > shares["then the bin5 blur"]
+
+# %% [markdown]
+# The dense max removes some of the fast variation but leaves several percent,
+# which plain max pooling then folds back. Each blur leaves less, the widest
+# almost nothing. The picture below shows both halves of the argument.
 
 # %%
 fig = Figure(figsize=(10, 3.2), dpi=80, layout="constrained")
@@ -434,6 +492,7 @@ ax2.axvspan(0.25, 0.5, color="0.9")
 ax2.text(0.375, 1.05, "folds back after\nstride-2 subsampling", ha="center", fontsize=8)
 ax2.plot(f, np.ones_like(f), color="0.4", linewidth=1, label="no blur")
 for (name, row), style in zip(BLUR_FILTERS.items(), ("-", "--", ":")):
+    # gain at frequency f: |sum_n h[n] exp(-2 pi i f n)|, how much a wave of frequency f keeps of its size
     response = np.abs(np.exp(-2j * np.pi * np.outer(f, np.arange(len(row)))) @ (row / row.sum()))
     ax2.plot(f, response, style, linewidth=2, label=f"{name} {row.astype(int).tolist()}")
 ax2.set_xlabel("frequency (cycles per pixel)")
@@ -519,9 +578,11 @@ for method in METHODS:
     assert np.isclose(phase_means[0], phase_means[1]) == (method != "max")
 
 # %% [markdown]
-# And the odd shifts are not exactly zero even with the widest blur: the
-# first layer's ReLU and max create new fast patterns after its blur, and the
-# blur only reduces what is there. Blur pooling makes the network **far more
+# And the odd shifts are not exactly zero even with the widest blur. A
+# binomial blur is not a perfect low-pass filter: its gain above 1/4 is small
+# but not zero (the right panel above), so the first layer's two phases still
+# differ a little, and the second layer's ReLU and max turn that difference
+# into a change of its mean. Blur pooling makes the network **far more
 # consistent, not perfectly invariant**.
 #
 # The same happens in real networks on real images:
@@ -546,14 +607,22 @@ for method in METHODS:
 #
 # ## 6. Live view: max pooling against blur pooling
 #
-# Slide the cat one pixel at a time. The panels show the input with the 2x2
-# pooling grid, the feature map (ReLU of one hand-made filter, circular
-# padding), its max-pooled map and its blur-pooled map (MaxBlurPool), each
-# with its peak marked by a cross. The readout compares each pooled map with
-# the *ideal*: the pooled map of the cat at column 4, moved by `k / 2` cells
-# (for odd `k`, half-way between two whole-cell moves). Watch the max-pooled
-# distance jump between 0 and a large value as `k` goes even, odd, even; the
-# blur-pooled one stays smaller. Try the other filters and blurs.
+# Drag the slider (or click it and use the arrow keys) to slide the cat one
+# pixel at a time. The panels show the input with the 2x2 pooling grid, the
+# feature map (ReLU of one hand-made filter, circular padding), its max-pooled
+# map and its blur-pooled map (MaxBlurPool), each pooled map with its peak
+# marked by a cross. Two rows of buttons choose the filter (vertical edge,
+# horizontal edge, ear) and the blur (`rect2` = `[1, 1]`, `tri3` = `[1, 2, 1]`,
+# `bin5` = `[1, 4, 6, 4, 1]`).
+#
+# The readout compares each pooled map with the *ideal*: the pooled map of
+# the cat at column 4, moved by `k / 2` cells (for odd `k`, half-way between
+# two whole-cell moves). Its *distance* is `||pooled - ideal|| / ||reference||`,
+# 0 when the pooled map follows the cat exactly. It also gives how much the
+# mean of each pooled map changed, the number a global average pool would
+# pass on: for the blur pool it stays at 0%, for the reason section 5 gave.
+# Watch the max-pooled distance jump between 0 and a large value as `k` goes
+# even, odd, even.
 
 # %%
 PoolingExplorer()
@@ -572,15 +641,52 @@ for col in (4, 5, 6):
     frames += [s["x"], s["feature"], s["max"], s["blur"]]
     titles += [f"cat at column {col} (k = {s['shift']})", "feature map",
                f"max pool: distance {s['max_error']:.2f}", f"blur pool: distance {s['blur_error']:.2f}"]
-small_multiples(frames, titles, kind=["image", "magnitude", "magnitude", "magnitude"] * 3, vmax=3, ncols=4)
+    print(f"k = {s['shift']}: mean of the pooled map changed by {100 * s['max_mean_change']:.1f}% (max pool), "
+          f"{100 * s['blur_mean_change']:.1f}% (blur pool)")
+print("largest value in the feature and pooled maps:", max(float(m.max()) for m in frames[1::4] + frames[2::4]
+                                                           + frames[3::4]), "(the colour scale ends at 3)")
+fig = small_multiples(frames, titles, kind=["image", "magnitude", "magnitude", "magnitude"] * 3, vmax=3, ncols=4)
+fig.colorbar(fig.axes[1].images[0], ax=fig.axes, shrink=0.5, label="map value")
+fig
 
 # %% [markdown]
 # *Three rows, one per position of the cat (k = 0, 1, 2): the input, the
 # vertical-edge feature map, the max-pooled map and the blur-pooled map, the
-# maps on one scale from 0 (dark) to 3 (yellow). At k = 2 both pooled maps are
-# the k = 0 maps moved by one cell (distance 0). At k = 1 the max-pooled map is
-# a different picture (distance 0.56), while the blur-pooled map lies close to
-# half-way (distance 0.17).*
+# maps on one colour scale from 0 to 3 (bar on the right; no value is above
+# 3). At k = 2 both pooled maps are the k = 0 maps moved by one cell
+# (distance 0). At k = 1 the max-pooled map is a different picture (distance
+# 0.56), while the blur-pooled map lies close to half-way (distance 0.17).*
+#
+# The same distances in numbers, for all three filters and every blur. Every
+# even `k` gives 0 (checked), and the odd ones all give the same distance,
+# since two more pixels are exactly one more pooled cell (checked for `k = 1`
+# and `k = 3`); so one number per filter and pooling tells the story:
+
+# %%
+def pooled_distance(filter_name, method, k):
+    """Distance from the ideal of the pooled feature map of the cat shifted by k from the reference column."""
+    reference = downsample(cat_view.feature_map(CAT_REFERENCE, filter_name), method)
+    moved = downsample(cat_view.feature_map(CAT_REFERENCE + k, filter_name), method)
+    return ideal_shift_error(moved, reference, k)
+
+
+print("distance from the ideal at odd k (0 at every even k)")
+print(f"{'filter':<16}", "".join(f"{METHOD_LABELS[m]:>23}" for m in METHODS))
+odd = {}
+for filter_name in FILTERS:
+    d = {m: [pooled_distance(filter_name, m, k) for k in range(4)] for m in METHODS}
+    assert all(d[m][0] < 1e-12 and d[m][2] < 1e-12 and np.isclose(d[m][1], d[m][3]) for m in METHODS)
+    odd[filter_name] = {m: d[m][1] for m in METHODS}
+    print(f"{filter_name:<16}", "".join(f"{odd[filter_name][m]:>23.2f}" for m in METHODS))
+assert all(o["bin5"] < 0.4 * o["max"] for o in odd.values())
+assert odd["ear"]["rect2"] > odd["ear"]["max"]
+
+# %% [markdown]
+# The `[1, 4, 6, 4, 1]` blur cuts the odd-`k` distance of max pooling to
+# roughly a third (less than 0.4 times it) for every filter. The short
+# `[1, 1]` blur helps less, and with the ear filter it is even a little worse
+# than plain max pooling: two taps are too few to remove the fast patterns (in
+# the picture of section 5 its gain above 1/4 stays high).
 #
 # ### Question
 #

@@ -34,7 +34,7 @@ from helpers.checks.sharing import (
     check_count_params,
     check_local_prediction,
 )
-from helpers.explorers.sharing import SharingExplorer, param_figure, weight_matrix_figure
+from helpers.explorers.sharing import MAP_SCALE, MODES, SharingExplorer, param_figure, weight_matrix_figure
 from helpers.filters import EAR
 from helpers.ops import conv2d, shift
 from helpers.sharing import (
@@ -45,6 +45,7 @@ from helpers.sharing import (
     fit_shared_kernel,
     left_training_set,
     locally_connected,
+    locally_connected_matrix,
     param_counts,
     shift_matrix,
     tie_weights,
@@ -103,14 +104,17 @@ formulas = {"dense": "784 inputs x 676 outputs", "locally connected": "676 posit
 print(f"{'layer':<20}{'weights':>10}   formula")
 for kind, n in counts.items():
     print(f"{kind:<20}{n:>10,}   {formulas[kind]}")
+print(f"locality divides the count by {counts['dense'] // counts['locally connected']} (784 inputs per output "
+      f"down to 9), sharing by another {counts['locally connected'] // counts['convolution']} (676 kernels down to 1)")
 print(f"dense / convolution: {counts['dense'] // counts['convolution']:,} times more weights")
 
 # %%
 param_figure(counts)
 
 # %% [markdown]
-# *Number of weights of the three layers on a logarithmic axis: each step
-# removes about two orders of magnitude, 529,984 to 6,084 to 9.*
+# *Number of weights of the three layers on a logarithmic axis, where each
+# grid step is a factor of 10: 529,984, then 6,084 (87 times fewer), then 9
+# (676 times fewer again).*
 #
 # Sharing saves weights, not arithmetic. The locally connected layer and the
 # convolution have the same non-zero entries in their matrix, so they do the
@@ -219,9 +223,11 @@ weight_matrix_figure([(weight_index_matrix((3, 3), (6, 6)), "3x3 convolution on 
 # %% [markdown]
 # *The 36x36 matrix of a circular 3x3 convolution on a 6x6 image; rows are
 # output pixels, columns input pixels, white entries zero, coloured entries
-# the kernel entry named in the legend. The same nine-colour stripe pattern
-# repeats in every row, moved one column to the right each time and wrapping
-# around at the end; the 6x6 blocks repeat the same way.*
+# the kernel entry named in the legend. Every row holds the same nine colours.
+# Inside each band of six rows, each row is the one above moved one column to
+# the right, wrapping around inside its 6-column block; each band is the band
+# above moved one block (six columns) to the right, wrapping around at the
+# end. The check below tests exactly this.*
 #
 # Without colour, the printed 4x4 matrix above carries the same information in
 # numbers. Here it is as a picture with the numbers in the cells:
@@ -276,24 +282,42 @@ print("\n".join(lines))
 # does nothing. This is notebook 01's border effect, seen in the matrix.
 #
 # Why does sharing give commuting? `S M S⁻¹` is the layer "move the image
-# back, apply `M`, move the result forward". For row `(i, j)`, that uses the
-# kernel of the position `(i - dy, j - dx)` at position `(i, j)`. If every
-# position has the *same* kernel, nothing changes: `S M S⁻¹ = M`.
+# back, apply `M`, move the result forward". For output `(i, j)`, it uses the
+# kernel that `M` has at position `(i - dy, j - dx)`. Check it on a locally
+# connected layer with a random kernel at each of the 36 positions: conjugating
+# its matrix by a shift gives the layer whose kernels are rolled by the shift.
+
+# %%
+own6 = rng.standard_normal((6, 6, 3, 3))  # a kernel of its own at each position
+m_own = locally_connected_matrix(own6, (6, 6), padding="circular")
+s21 = shift_matrix((6, 6), 2, 1)
+rolled = locally_connected_matrix(np.roll(own6, (2, 1), axis=(0, 1)), (6, 6), padding="circular")
+print("S M S^-1 == the layer with its kernels moved by (2, 1):", np.allclose(s21 @ m_own @ s21.T, rolled))
+print("S M S^-1 == M for this layer (own kernels):", np.allclose(s21 @ m_own @ s21.T, m_own))
+
+# %% [markdown]
+# (`S.T` is the inverse of `S`: a shift matrix is a permutation.) If every
+# position has the *same* kernel, rolling the kernels changes nothing, so
+# `S M S⁻¹ = M`, which is `M S = S M`.
 #
 # The converse holds too: a linear layer that commutes with every circular
-# shift *is* a circular convolution. Take any matrix `A`, replace it by the
-# average of `S A S⁻¹` over all shifts (this forces it to commute), and look:
-# its rows are all copies of one kernel.
+# shift *is* a circular convolution. Take any matrix `A` and replace it by the
+# average of `S A S⁻¹` over all 36 shifts. The average commutes with every
+# shift (shifting it only reorders the terms of the sum), and its rows are
+# all copies of one kernel:
 
 # %%
 a = rng.standard_normal((36, 36))
 mats = [shift_matrix((6, 6), dy, dx) for dy, dx in shifts]
-a_avg = sum(sm @ a @ sm.T for sm in mats) / len(mats)  # S.T is S inverse: S is a permutation
-kernel6 = np.roll(a_avg[0].reshape(6, 6), (2, 2), axis=(0, 1))  # row (0, 0), re-centred as a 6x6 kernel
+a_avg = sum(sm @ a @ sm.T for sm in mats) / len(mats)
+# row (0, 0) read as a 6x6 image holds the kernel; conv2d puts a 6x6 kernel's centre at (2, 2), so roll it there
+kernel6 = np.roll(a_avg[0].reshape(6, 6), (2, 2), axis=(0, 1))
 print("commutes with every shift:", all(np.allclose(sm @ a_avg, a_avg @ sm) for sm in mats))
 print("equals conv_matrix of one 6x6 kernel:", np.allclose(a_avg, conv_matrix(kernel6, (6, 6))))
 
 # %% [markdown]
+# Now let `A` be any matrix that already commutes with every shift. Then each
+# `S A S⁻¹` is `A` itself, so the average is `A`, and `A` is a convolution.
 # So, for linear layers on a torus, "equivariant to shifts" and "a
 # convolution: one kernel shared by every position" are the same thing.
 #
@@ -367,16 +391,19 @@ for eps in (0.0, 0.01, 0.1, 1.0):
 print("\n".join(lines))
 
 # %%
-small_multiples([err_own, err_tied], [f"own weights: max error {err_own.max():.1f}",
-                                     f"weights tied: max error {err_tied.max():.1f}"],
-                kind="magnitude", vmax=float(err_own.max()), panel=2.4)
+fig = small_multiples([err_own, err_tied], [f"own weights: max error {err_own.max():.1f}",
+                                           f"weights tied: max error {err_tied.max():.1f}"],
+                      kind="magnitude", vmax=float(err_own.max()), panel=2.4)
+fig.colorbar(fig.axes[0].images[0], ax=fig.axes, shrink=0.8, label="equivariance error")
+fig
 
 # %% [markdown]
 # *Equivariance error `max |f(Sx) - S f(x)|` for each shift `(dy, dx)`
-# (row = `dy`, column = `dx`, both 0 to 27), on one colour scale from 0 (dark)
-# to the largest error. With its own weights at every position the layer is off
-# for every shift except `(0, 0)`; tied, the error is zero everywhere (a
-# uniform dark square).*
+# (row = `dy`, column = `dx`, both 0 to 27), on one colour scale from 0 to the
+# largest error (bar on the right). With its own weights at every position the
+# layer is off for every shift except `(0, 0)`, the single dark pixel at the
+# top left (the smallest other error is 5.94, printed above); tied, the error
+# is zero everywhere, a uniform square of the colour of 0.*
 #
 # ## 4. A detector that works anywhere
 #
@@ -408,15 +435,22 @@ print("training images:", xs.shape, " targets:", targets.shape)
 print("cat's top-left column in training:", positions[:, 1].min(), "to", positions[:, 1].max())
 
 # %%
-small_multiples([xs[0], targets[0], xs[-1], targets[-1]],
-                ["image, cat at ({}, {})".format(*positions[0]), "its target",
-                 "image, cat at ({}, {})".format(*positions[-1]), "its target"],
-                kind=["image", "signed", "image", "signed"], vmax=3)
+tip = targets[0] == targets[0].max()
+print(f"target values from {targets.min():g} to {targets.max():g}; "
+      f"the largest, 3, only at the ear tip: {np.argwhere(tip).tolist() == [list(positions[0])]}")
+fig = small_multiples([xs[0], targets[0], xs[-1], targets[-1]],
+                      ["image, cat at ({}, {})".format(*positions[0]), "its target",
+                       "image, cat at ({}, {})".format(*positions[-1]), "its target"],
+                      kind=["image", "signed", "image", "signed"], vmax=MAP_SCALE)
+fig.colorbar(fig.axes[1].images[0], ax=fig.axes, shrink=0.8, label="target value")
+fig
 
 # %% [markdown]
 # *Two of the 120 training pairs: a noisy image with the cat at the top left
-# and at the bottom of the left half, and the target map beside each
-# (red positive, blue negative, scale -3 to 3), which is 3 at the ear tip only.*
+# and at the bottom of the left half, and the target map beside each, on the
+# scale -4.5 (blue) to 4.5 (red) of the bar. The target is 3, its largest
+# value, at the ear tip only (printed above); it is negative where the
+# filter's negative weights cover ink.*
 #
 # Both layers are fitted by least squares, with `"same"` padding:
 #
@@ -436,18 +470,28 @@ print("columns where the locally connected layer has non-zero kernels:",
       cols_with_weights.min(), "to", cols_with_weights.max())
 
 # %% [markdown]
-# The shared kernel is close to the ear filter, a little smaller (the noise
-# pulls least squares towards smaller weights). The locally connected layer
-# learnt kernels only in columns 0 to 14: at every other position, the target
-# was zero in every training image, and the least-squares kernel for an
-# always-zero target is exactly zero.
+# The shared kernel is close to the ear filter, a little smaller. The noise
+# is the reason: least squares shrinks weights that multiply noisy inputs.
+# Fitted on the same images without noise, it finds the ear filter itself:
+
+# %%
+xs_clean, targets_clean, _ = left_training_set(noise=0.0)
+for name, (images, maps) in (("noise 0.05", (xs, targets)), ("no noise", (xs_clean, targets_clean))):
+    print(f"{name:<10} largest |fitted kernel - ear filter|: "
+          f"{np.abs(fit_shared_kernel(images, maps, (3, 3), padding='same') - EAR).max():.4f}")
+
+# %% [markdown]
+# The locally connected layer learnt kernels only in columns 0 to 14 (the
+# cats' ink reaches column 13, and a 3x3 kernel at column 14 still touches
+# it). At every other position the target was zero in every training image,
+# and the least-squares kernel for an always-zero target is exactly zero.
 #
 # ### Exercise 3: predict, then run
 #
 # The cat moves to row 10, column 19, far into the right half. What is the
-# *largest value* of the locally connected layer's map? (On the left it is
-# about 2.6 to 3, like the shared kernel's.) Write down a number before you
-# run the next cells.
+# *largest value* of the locally connected layer's map? (For a cat in one of
+# the training columns it is between 2.3 and 3.1, close to the shared
+# kernel's 2.63.) Write down a number before you run the next cells.
 
 # %% tags=["solution"]
 # BEGIN SOLUTION
@@ -459,6 +503,10 @@ predicted_max = 0.0
 check_local_prediction(predicted_max)
 
 # %%
+left_max = locally_connected(np.stack([cat_at(int(r), int(c)) for r, c in positions]), w_local,
+                             padding="same").max(axis=(1, 2))
+print(f"cats in the training columns: largest value of the locally connected map "
+      f"{left_max.min():.2f} to {left_max.max():.2f}")
 row, col = LOCAL_QUESTION["cat"]
 right = cat_at(row, col)
 print(f"cat at ({row}, {col}): shared map max {conv2d(right, w_shared, padding='same').max():.2f}, "
@@ -481,14 +529,24 @@ for row, col in [(9, 2), (9, 17)]:
     frames.insert(len(frames) - 2, img)
     titles.insert(len(titles) - 2, f"cat at ({row}, {col})")
     marks.insert(len(marks) - 2, None)
-small_multiples(frames, titles, kind=["image", "signed", "signed"] * 2, vmax=3, ncols=3, markers=marks)
+print("shared map at column 17 == shared map at column 2, moved 15 columns right:",
+      np.allclose(frames[4], shift(frames[1], 0, 15)))
+print("locally connected map at column 17 is zero everywhere:", not np.any(frames[5]))
+print(f"smallest and largest value in the maps: {min(f.min() for f in frames):.2f}, "
+      f"{max(f.max() for f in frames):.2f} (colour scale -{MAP_SCALE} to {MAP_SCALE})")
+fig = small_multiples(frames, titles, kind=["image", "signed", "signed"] * 2, vmax=MAP_SCALE, ncols=3,
+                      markers=marks)
+fig.colorbar(fig.axes[1].images[0], ax=fig.axes, shrink=0.6, label="map value")
+fig
 
 # %% [markdown]
 # *Top row: the cat at column 2, where training cats were; both maps peak at
-# the ear tip (crosses), about 2.6 and 2.8. Bottom row: the cat at column 17;
-# the shared kernel's map is the top row's map moved 15 columns right, with the
-# same peak value, while the locally connected map is zero everywhere (uniform
-# white, no cross).*
+# the ear tip (crosses), 2.63 and 2.82. Bottom row: the cat at column 17; the
+# shared kernel's map is the top row's map moved 15 columns right, with the
+# same peak value, while the locally connected map is zero everywhere (a
+# uniform square of the colour of 0, no cross). The colour scale runs from
+# -4.5 (blue) to 4.5 (red); negative values appear where the ear filter's
+# negative weights fall on ink.*
 #
 # Where exactly does each layer find the cat? Slide the cat through every
 # column (and every row) and record the map's value at the ear tip:
@@ -508,6 +566,11 @@ for row in range(20):
 print("shared: value at the ear tip, every row and column:", np.unique(tip_shared.round(4)))
 print("locally connected finds the ear tip (unique peak above 1.5) in every row at columns:",
       cols[found_local.all(axis=0)].tolist())
+print("locally connected, value at the ear tip over the 20 rows:")
+print("column   smallest   mean   largest   rows where found")
+for c in cols[5:16]:
+    print(f"{c:6d} {tip_local[:, c].min():10.2f} {tip_local[:, c].mean():6.2f} {tip_local[:, c].max():9.2f}"
+          f" {found_local[:, c].sum():12d}")
 
 # %%
 fig = Figure(figsize=(8.5, 3), dpi=80, layout="constrained")
@@ -526,12 +589,20 @@ fig
 
 # %% [markdown]
 # *Value of each map at the ear tip against the cat's column (mean over the 20
-# rows; the orange band spans the smallest to the largest value over rows);
-# grey: the columns where training cats had their top-left pixel. The shared
-# kernel gives the same value, 2.63, at every row and column. The locally
-# connected layer is about as good up to column 12 (weaker in some rows at
-# columns 6 to 8), fades at 13, drops to about 0 at 14 and is exactly 0 from
-# column 15 on: those positions never saw a cat.*
+# rows; the shaded band spans the smallest to the largest value over rows);
+# grey background: the columns where training cats had their top-left pixel.
+# The shared kernel (circles) gives the same value, 2.63, at every row and
+# column. The locally connected layer (squares) is about as good up to column
+# 12 (weaker in some rows at columns 6 to 8; at columns 6 and 7 it misses the
+# tip in 2 and 3 of the 20 rows), fades at 13, drops to about 0 at 14 and is
+# exactly 0 from column 15 on: those positions never saw a cat. The table
+# above gives the numbers.*
+#
+# Why does it still work at columns 6 to 12, where no training cat had its
+# ear tip? Training cats covered those positions with other parts of their
+# bodies, so each position there fitted a kernel from cat patches, and that
+# kernel mostly gives the right value on the tip too. From column 14 on, the
+# ear tip falls where no ink ever was.
 #
 # The locally connected layer did not fail to learn: on the left it is as good
 # as the shared kernel. It learnt *separately at each position*, and a
@@ -544,11 +615,14 @@ fig
 # ## 5. Live view: slide the cat
 #
 # Drag the sliders (or click one and use the arrow keys). The panels: the
-# input, the shared kernel's map, the locally connected layer's map, and the
-# size of that layer's kernel at each position (dark = zero: nothing learnt).
-# The dashed frame marks the columns that training cats covered. Crosses mark
-# a map's peak when it reaches 1.5. The toggle ties the locally connected
-# layer's weights to the shared kernel: then the two maps are identical.
+# input, the shared kernel's map, the locally connected layer's map (both on
+# the colour scale -4.5 to 4.5 used above), and the size of that layer's
+# kernel at each position (dark = zero: nothing learnt). The dashed frame
+# marks the columns that training cats covered (0 to 13). Crosses mark a
+# map's peak when it reaches 1.5. Two buttons switch the locally connected
+# layer between its own weights at every position and weights tied to the
+# shared kernel; tied, the two maps are identical. The text below the picture
+# gives the peaks in numbers.
 
 # %%
 SharingExplorer()
@@ -569,15 +643,21 @@ for col in (2, 12, 17):
                f"locally connected: peak {st['local_value']:.2f}"]
     marks += [None, st["shared_peak"] if st["shared_found"] else None,
               st["local_peak"] if st["local_found"] else None]
-small_multiples(frames, titles, kind=["image", "signed", "signed"] * 3, vmax=3, ncols=3, markers=marks)
+explorer.mode.value = MODES[1]  # weights tied
+print(f"{MODES[1]}: largest difference between the two maps {explorer.state['difference']:.2f}")
+fig = small_multiples(frames, titles, kind=["image", "signed", "signed"] * 3, vmax=MAP_SCALE, ncols=3,
+                      markers=marks)
+fig.colorbar(fig.axes[1].images[0], ax=fig.axes, shrink=0.5, label="map value")
+fig
 
 # %% [markdown]
 # *Three rows, the cat at columns 2, 12 and 17 (row 9): the input, the shared
-# kernel's map and the locally connected map, on one scale from -3 to 3, with a
-# cross where a map finds the ear tip. The shared map is the same picture moved
-# along. The locally connected map is close to it at column 2; at column 12
-# only its left part survives, the part over columns that training cats
-# covered, which still includes the ear tip (2.64); at column 17 it is zero.*
+# kernel's map and the locally connected map, on one scale from -4.5 to 4.5,
+# with a cross where a map finds the ear tip. The shared map is the same
+# picture moved along. The locally connected map is close to it at column 2;
+# at column 12 only the part in columns 0 to 14, where the layer has kernels,
+# survives, and it still includes the ear tip (2.64); at column 17 it is
+# zero. With the weights tied (printed above) the two maps agree exactly.*
 #
 # ### Question
 #
