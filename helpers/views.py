@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
@@ -231,15 +232,19 @@ def small_multiples(maps, titles, kind="signed", suptitle: str | None = None,
             ax.set_axis_off()
             continue
         k = kinds[i]
-        ax.imshow(maps[i], cmap=CMAPS[k], norm=_norm(k, scale[k]), interpolation="nearest")
+        norm = _norm(k, scale[k])
+        ax.imshow(maps[i], cmap=CMAPS[k], norm=norm, interpolation="nearest")
         style_axes(ax, titles[i], fontsize=9)
         if markers is not None and markers[i] is not None:
             r, c = markers[i]
             ax.plot([c], [r], marker="+", color="black", markersize=10, markeredgewidth=2)
         if annotate:
+            cmap = colormaps[CMAPS[k]]
             for (r, c), v in np.ndenumerate(maps[i]):
-                ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=8,
-                        color="white" if (k != "signed" and v > 0.5 * (scale[k] or 1.0)) else "black")
+                # Text colour by the cell's perceived lightness: readable on gray_r and viridis alike.
+                red, green, blue, _ = cmap(float(np.clip(norm(v), 0.0, 1.0)))
+                dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
+                ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=8, color="white" if dark else "black")
     if suptitle:
         fig.suptitle(suptitle, fontsize=11)
     return fig

@@ -149,3 +149,12 @@ def test_small_multiples_rejects_an_unknown_kind():
         small_multiples(maps, ["a", "b"], kind=["signed", "hot"])
     with pytest.raises(ValueError, match=r"kind must be one name or one per map \(2\), got 3"):
         small_multiples(maps, ["a", "b"], kind=["signed"] * 3)
+
+
+def test_annotations_stay_readable_on_every_colour_map():
+    # viridis runs dark to light, gray_r light to dark: the text colour must follow the cell's lightness.
+    maps = [np.array([[0.0, 1.0]]), np.array([[0.0, 1.0]])]
+    fig = small_multiples(maps, ["magnitude", "image"], kind=["magnitude", "image"], vmax=1.0, annotate=True)
+    colours = [[t.get_color() for t in ax.texts] for ax in fig.axes[:2]]
+    assert colours[0] == ["white", "black"]  # dark purple at 0, yellow at 1
+    assert colours[1] == ["black", "white"]  # white at 0, black ink at 1
