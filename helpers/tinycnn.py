@@ -1215,8 +1215,15 @@ class LeftRightResult:
         """The accuracies as a text table; ``times=True`` adds the training time.
 
         Leave ``times`` off in a notebook compared by nbval: the time varies.
+        The column titles say which half was trained on only when that was
+        the left half; after ``train_region="everywhere"`` they are plain
+        ``left`` and ``right``.
         """
-        head = f"{'head':<10} {'left (trained)':>15} {'right (new)':>12}"
+        if self.settings.get("train_region", "left") == "left":
+            left, right = "left (trained)", "right (new)"
+        else:
+            left, right = "left", "right"
+        head = f"{'head':<10} {left:>15} {right:>12}"
         lines = [head + (f" {'train time':>11}" if times else "")]
         for name, acc in self.accuracy.items():
             line = f"{name:<10} {acc['left']:>15.1%} {acc['right']:>12.1%}"

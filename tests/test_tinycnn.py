@@ -408,3 +408,15 @@ def test_left_right_experiment_meets_the_targets():
     # Both heads start from the same convolution weights: only the head differs.
     np.testing.assert_array_equal(
         make_cnn("flatten", seed=0).layers[0].params["w"], make_cnn("gmp", seed=0).layers[0].params["w"])
+
+
+def test_table_titles_follow_the_training_region():
+    from helpers.tinycnn import LeftRightResult
+
+    acc = {"flatten": {"left": 0.5, "right": 0.25}}
+    left = LeftRightResult({}, acc, {"flatten": 1.0}, {}, {}, {"train_region": "left"})
+    everywhere = LeftRightResult({}, acc, {"flatten": 1.0}, {}, {}, {"train_region": "everywhere"})
+    assert "left (trained)" in left.table() and "right (new)" in left.table()
+    head = everywhere.table().splitlines()[0]
+    assert "trained" not in head and "new" not in head and head.split() == ["head", "left", "right"]
+    assert everywhere.table().splitlines()[1] == left.table().splitlines()[1]
