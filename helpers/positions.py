@@ -49,6 +49,7 @@ from .tinycnn import (
 __all__ = [
     "CORNERS",
     "CORNER_PADDINGS",
+    "CORNER_SETTINGS",
     "corner_position",
     "corner_image",
     "corner_dataset",
@@ -72,6 +73,8 @@ __all__ = [
 CORNERS = ("top-left", "bottom-right")
 #: Paddings of the corner network: zeros ("same") or wrap-around ("circular").
 CORNER_PADDINGS = ("same", "circular")
+#: The rows of notebook 05's corner table: ``(padding, k, gap)``.
+CORNER_SETTINGS = (("same", 3, 0), ("same", 3, 1), ("same", 3, 2), ("same", 5, 1), ("circular", 3, 0))
 _SPRITE = 9  # every sprite is 9x9
 
 
@@ -168,10 +171,18 @@ def corner_experiment(padding: str = "same", gap: int = 0, k: int = 3, seed: int
 
     Training and test images come from :func:`corner_dataset` with the same
     ``gap`` and ``noise`` and different seeds; training is ``epochs`` passes
-    of Adam (learning rate ``lr``) in batches of 32. About 0.4 s with the
-    defaults. Expected: near 100% test accuracy with zero padding and
-    ``gap < k // 2 + 1`` (the cat within the filter's reach of the border),
-    near 50% (chance) otherwise and with circular padding.
+    of Adam (learning rate ``lr``) in batches of 32. About 0.2 s with the
+    defaults. Expected, with ``r = k // 2`` the filter's reach:
+
+    - zero padding, ``gap < r``: near 100% test accuracy. Some windows that
+      would see the cat are centred outside the image and do not exist, and
+      which ones depends on the corner.
+    - zero padding, ``r <= gap < 2 r``: better than chance, far from perfect
+      (about 60% for 3x3 filters at gap 1). Every window that sees the cat
+      exists, but some of them also see padding, the one place without
+      noise. With ``noise=0`` padding looks like background and the accuracy
+      is exactly 50%.
+    - zero padding, ``gap >= 2 r``, and circular padding: chance (50%).
     """
     choice(padding, "padding", CORNER_PADDINGS)
     gap = _check_gap(gap, 28)
@@ -196,8 +207,7 @@ def trained_corner_net(padding: str = "same", gap: int = 0, k: int = 3, seed: in
     return _CORNER_CACHE[key]
 
 
-def corner_table(settings=(("same", 3, 0), ("same", 3, 2), ("same", 5, 1), ("circular", 3, 0)),
-                 seeds=(0, 1, 2)) -> tuple[str, dict]:
+def corner_table(settings=CORNER_SETTINGS, seeds=(0, 1, 2)) -> tuple[str, dict]:
     """Test accuracy of the corner network for several set-ups and seeds.
 
     ``settings`` is a sequence of ``(padding, k, gap)``. Returns the text

@@ -26,6 +26,7 @@ from helpers.positions import (
     RandomStack,
     centred_test_set,
     corner_dataset,
+    corner_experiment,
     corner_image,
     corner_position,
     corner_table,
@@ -41,7 +42,6 @@ from helpers.positions import (
 )
 from helpers.sprites import CLASSES, cat_at, sprite
 from helpers.tinycnn import Conv2D, Dense, GlobalAvgPool, GlobalMaxPool, MaxPool2D, Model, ReLU
-
 
 # --------------------------------------------------------------------------
 # 1. Which corner?
@@ -87,6 +87,14 @@ def test_corner_experiment_claims():
     for padding, gap in (("same", 2), ("circular", 0)):
         assert 0.4 <= trained_corner_net(padding, gap, 3, 0).test_accuracy <= 0.6
     assert trained_corner_net("same", 0, 3, 0) is leak  # cached
+
+
+def test_padding_next_to_the_cat_is_a_weak_cue_only_with_noise():
+    # gap 1, 3x3: every window that sees the cat exists, but some also see the noise-free padding
+    noisy = [corner_experiment("same", gap=1, k=3, seed=s).test_accuracy for s in (0, 1, 2)]
+    assert 0.55 < np.mean(noisy) < 0.8
+    for s in (0, 1):
+        assert corner_experiment("same", gap=1, k=3, seed=s, noise=0.0).test_accuracy == 0.5
 
 
 def test_corner_table_format():
@@ -204,7 +212,8 @@ def test_blur_pooling_is_more_consistent(trained):
     (lambda: train_everywhere("avg"), ValueError, "pool must be one of"),
     (lambda: centred_test_set(5, margin=10), ValueError, "margin must be in 0..9"),
     (lambda: shift_metrics("model", np.zeros((1, 1, 8, 8)), [0]), TypeError, "model must be"),
-    (lambda: shift_metrics(Model([GlobalAvgPool()]), np.zeros((2, 1, 8, 8)), [0]), ValueError, r"y must have shape \(2,\)"),
+    (lambda: shift_metrics(Model([GlobalAvgPool()]), np.zeros((2, 1, 8, 8)), [0]), ValueError,
+     r"y must have shape \(2,\)"),
     (lambda: shift_metrics(Model([GlobalAvgPool()]), np.zeros((1, 1, 8, 8)), [0], max_shift=0), ValueError,
      "max_shift must be at least 1"),
     (lambda: PositionLeakExplorer(canvas=32), ValueError, "canvas must be 28"),
@@ -246,9 +255,12 @@ def test_position_leak_every_control(leak, padding, corner):
         if felt:
             assert s["feature_gap"] > 0.5 and s["answer"] == corner
             assert "The zero padding is felt here" in leak.readout_text
+            assert "(right)" in leak.readout_text
         else:
             assert s["feature_gap"] < 1e-9
             np.testing.assert_allclose(s["probs"], s["probs_other"], atol=1e-9)
+            assert "the same answer for both corners" in leak.readout_text
+        assert s["seen_value"] > 0.1, "the deciding filter should respond to the cat"
         assert f"cat {d} pixel" in leak.readout_text and f"{padding} padding" in leak.readout_text
 
 

@@ -144,7 +144,8 @@ def test_group_conv_is_equivariant(n, c, o, h, w, k, padding, r, seed):
 @pytest.mark.parametrize("padding", P4_PADDINGS)
 def test_laws_hold_to_rounding_for_arbitrary_floats(padding):
     rng = np.random.default_rng(5)
-    x, w1, w2 = rng.standard_normal((2, 2, 9, 9)), rng.standard_normal((3, 2, 3, 3)), rng.standard_normal((2, 3, 4, 3, 3))
+    x, w1 = rng.standard_normal((2, 2, 9, 9)), rng.standard_normal((3, 2, 3, 3))
+    w2 = rng.standard_normal((2, 3, 4, 3, 3))
     y = lift(x, w1, padding=padding)
     for r in range(4):
         np.testing.assert_allclose(lift(rot90(x, r), w1, padding=padding), rotate_p4(y, r), atol=1e-12)
@@ -302,7 +303,8 @@ def test_training_keeps_the_invariance():
 
 
 def test_p4_layers_compose_with_tinycnn_layers():
-    model = Model([P4Lift(1, 2, 3, rng=0), ReLU(), MaxPool2D(2), OrientationPool(), GlobalAvgPool(), Dense(2, 2, rng=0)])
+    model = Model([P4Lift(1, 2, 3, rng=0), ReLU(), MaxPool2D(2), OrientationPool(), GlobalAvgPool(),
+                   Dense(2, 2, rng=0)])
     assert "P4Lift(1->2x4, 3x3, circular)" in model.summary((1, 8, 8))
     assert model.forward(np.zeros((1, 1, 8, 8))).shape == (1, 2)
 
@@ -321,7 +323,8 @@ def test_p4_layers_compose_with_tinycnn_layers():
     (lambda: lift(np.zeros((5, 5)), np.zeros((1, 1, 3, 3))), ValueError, "both be 2-D"),
     (lambda: lift(np.zeros((1, 2, 5, 5)), np.zeros((1, 3, 3, 3))), ValueError, "channel mismatch"),
     (lambda: lift(np.zeros((5, 5)), np.zeros((3, 3)), padding="valid"), ValueError, "padding must be one of"),
-    (lambda: lift(np.zeros((1, 1, 5, 5)), np.zeros((2, 1, 3, 3)), b=np.zeros(3)), ValueError, r"b must have shape \(2,\)"),
+    (lambda: lift(np.zeros((1, 1, 5, 5)), np.zeros((2, 1, 3, 3)), b=np.zeros(3)), ValueError,
+     r"b must have shape \(2,\)"),
     (lambda: lift(np.full((5, 5), np.nan), np.zeros((3, 3))), ValueError, "NaN"),
     (lambda: group_conv(np.zeros((3, 5, 5)), np.zeros((3, 3, 3))), ValueError, "orientation axis of length 4"),
     (lambda: group_conv(np.zeros((4, 5, 5)), np.zeros((1, 1, 4, 3, 3))), ValueError, "both be 3-D"),

@@ -94,7 +94,7 @@ _HINTS = {
     "one cell, and the pools over orientations and positions forget it.",
     ("B", "90-degree rotation", False): "B, rotation: turning the input turns every map and rolls the "
     "orientations (section 4). The max over the orientations forgets the roll, and the global average forgets "
-    "the turn (the 28x28 maps pool into 14x14 cells that the rotation maps onto each other).",
+    "the turn (a quarter turn maps the 2x2 pooling cells of a 28x28 map onto each other).",
 }
 
 

@@ -4,7 +4,9 @@
   centre; a network trained to tell the top-left from the bottom-right corner
   (one convolution, global max pool, dense) answers, with zero or circular
   padding. Panels: the input as the filters see it (padding included), the
-  maps of the two filters that vote most for each corner, the probabilities.
+  responses of the deciding filter to every window that overlaps the image
+  (those that zero padding never computes included), that filter's weights,
+  and the two probabilities.
 - :class:`RotationExplorer`: the cat (or the triangle) turned by 0, 90, 180
   or 270 degrees, through a p4 network and a plain CNN. Panels: the four
   orientation channels of the p4 lifting layer (they turn and move one
@@ -123,15 +125,19 @@ class PositionLeakExplorer(Explorer):
         is ``w[j, 0] - w[j, 1]``; its share of the decision is that vote times
         the difference of its pooled feature between the cat touching the
         top-left and the bottom-right corner. Returns the ``j`` with the
-        largest share (with circular padding all differences are 0, and it
-        returns the filter with the largest vote).
+        largest share. With circular padding all differences are 0 and no
+        filter decides anything; it then returns the filter that moves the
+        logits most, the largest ``|vote * pooled feature|`` (a filter that
+        responds to the cat, not one that is silent).
         """
         model = self.results[name].model
         w = model.layers[-1].params["w"]
         vote = w[:, 0] - w[:, 1]
         feats = [self._run(name, corner_image(c, 0, self.canvas))[0] for c in CORNERS]
         share = np.abs(vote * (feats[0] - feats[1]))
-        return int(np.argmax(share)) if share.max() > 1e-9 else int(np.argmax(np.abs(vote)))
+        if share.max() > 1e-9:
+            return int(np.argmax(share))
+        return int(np.argmax(np.abs(vote * feats[0])))
 
     def _kernel(self, name: str) -> np.ndarray:
         return self.results[name].model.layers[0].params["w"][self._deciding[name], 0]
@@ -187,7 +193,10 @@ class PositionLeakExplorer(Explorer):
         d, corner, name = state["distance"], state["corner"], state["padding"]
         other = CORNERS[1 - CORNERS.index(corner)]
         p, q = state["probs"], state["probs_other"]
-        verdict = "right" if state["answer"] == corner else "wrong"
+        if state["feature_gap"] < 1e-9:
+            verdict = "the same answer for both corners: it cannot tell them apart"
+        else:
+            verdict = "right" if state["answer"] == corner else "wrong"
         leaning = "top-left" if state["vote"] > 0 else "bottom-right"
         seen = (f"deciding filter {state['filter'] + 1} (a strong response votes '{leaning}'): strongest response "
                 f"the network sees {state['seen_value']:.2f}")

@@ -22,14 +22,15 @@
 #
 # **You need** notebooks `01_equivariance` (zero against circular padding),
 # `02_pooling` (stride, polyphase components, blur pooling),
-# `03_weight_sharing` and `04` (the numpy CNN `helpers.tinycnn`, training, the
-# global pooling head). This notebook trains small networks; running it top to
-# bottom takes well under a minute.
+# `03_weight_sharing` and `04_softmax` (the numpy CNN `helpers.tinycnn`,
+# training, the global pooling head). This notebook trains small networks;
+# running it top to bottom takes well under a minute.
 
 # %%
 %matplotlib inline
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from helpers.checks.beyond import (
     INVARIANCE_QUESTION,
@@ -45,7 +46,6 @@ from helpers.groupconv import (
     invariance_report,
     lift,
     make_p4_cnn,
-    make_plain_cnn,
     quantize_weights,
     rot90,
     rotate_p4,
@@ -55,6 +55,7 @@ from helpers.positions import (
     CORNERS,
     RandomStack,
     centred_test_set,
+    corner_experiment,
     corner_image,
     corner_table,
     distinct_positions,
@@ -75,8 +76,9 @@ np.set_printoptions(linewidth=120)
 # response *anywhere* in the image. It cannot see where that response was. So
 # can it ever tell an object in the top-left corner from the same object in the
 # bottom-right corner? With circular padding, no: one image is a circular shift
-# of the other, and notebook 04 showed that such a network is exactly invariant
-# to circular shifts. With zero padding, the border gets in the way.
+# of the other, and convolutions with circular padding, ReLU and a global pool
+# make a network exactly invariant to circular shifts (notebooks 02 and 04).
+# With zero padding, the border gets in the way.
 #
 # A tiny example first. A 1x3 filter `[-1, -1, 1]` responds to "ink on my
 # right, nothing in the middle or on my left": the left edge of an object, seen
@@ -116,9 +118,11 @@ small_multiples(examples, [f"{c}, gap {g}" for g in (0, 2) for c in CORNERS], ki
 # *The two classes, without noise: the cat touching the top-left or the
 # bottom-right border (gap 0), and 2 pixels away from it (gap 2).*
 #
-# Test accuracy on 400 fresh images, for three random seeds. "zero" is
-# zero padding (`"same"`); the 5x5 row uses filters that reach 2 pixels past
-# the cat instead of 1. Chance is 50%.
+# Test accuracy on 400 fresh images, for three random seeds (each seed draws
+# other initial weights and other training images). "zero" is zero padding
+# (`"same"`); "gap" is the cat's distance from the border in pixels; the 5x5
+# row uses filters that reach 2 pixels from their centre instead of 1. Chance
+# is 50%.
 
 # %%
 table, corner_acc = corner_table()
@@ -127,26 +131,46 @@ print(table)
 # %%
 means = {key: np.mean(v) for key, v in corner_acc.items()}
 assert means[("same", 3, 0)] > 0.9 and means[("same", 5, 1)] > 0.9
-assert all(abs(means[key] - 0.5) < 0.1 for key in [("same", 3, 2), ("circular", 3, 0)])
+assert all(abs(means[key] - 0.5) < 0.05 for key in [("same", 3, 2), ("circular", 3, 0)])
+assert 0.55 < means[("same", 3, 1)] < 0.8
 print("learnable (mean > 90%):", [key for key, m in means.items() if m > 0.9])
-print("chance (mean within 10 points of 50%):", [key for key, m in means.items() if abs(m - 0.5) < 0.1])
+print("chance (mean within 5 points of 50%):", [key for key, m in means.items() if abs(m - 0.5) < 0.05])
 
 # %% [markdown]
-# With zero padding and the cat within the filters' reach of the border, the
-# network tells the corners apart almost perfectly, although nothing in its
-# architecture looks at positions. Move the cat 2 pixels away, or pad
-# circularly, and it is at chance. A 5x5 filter reaches 2 pixels: it still
-# feels the border with a gap of 1. Real networks stack many layers, and the
-# reach of the last layer (its receptive field) is large: Kayhan & van Gemert
-# found that deep networks can exploit absolute position far from the border.
+# With zero padding and the cat touching the border, the network tells the
+# corners apart perfectly, although nothing in its architecture looks at
+# positions. A 3x3 filter reaches 1 pixel past its centre: at gap 0, the
+# windows that would see the cat's outer edge are centred outside the image and
+# do not exist, as in the tiny example. A 5x5 filter reaches 2 pixels, so it
+# still loses windows at gap 1. Move the cat 2 pixels away from the 3x3
+# filters, or pad circularly, and the network is at chance.
+#
+# Gap 1 with 3x3 filters lies in between: every window that sees the cat
+# exists, yet the network is right 60% to 70% of the time, depending on the
+# seed. The windows centred on the image's outer row and column see the cat
+# *and* one pixel of padding, and the padding is the only place in the image
+# without noise. Take the noise away and the cue is gone: padding then looks
+# exactly like background, and the two corners give the same features.
+
+# %%
+no_noise = [corner_experiment("same", gap=1, k=3, seed=s, noise=0.0).test_accuracy for s in (0, 1, 2)]
+assert no_noise == [0.5, 0.5, 0.5]
+print("zero padding, 3x3, gap 1, no noise: test accuracy", [f"{a:.1%}" for a in no_noise])
+
+# %% [markdown]
+# The border is a weak cue here, but a network finds even a weak cue if it
+# helps. Real networks stack many layers, and the reach of the last layer (its
+# receptive field) is large: Kayhan & van Gemert found that deep networks can
+# exploit absolute position far from the border.
 #
 # ### Live view: move the cat away from the corner
 #
 # The slider sets the gap between the cat and the border; the toggles choose
 # the corner and the padding. Both networks were trained with the cat touching
-# the corners (gap 0, seed 0). Panels: the input with the padding drawn outside
-# the orange frame (zeros are white; circular padding shows the other side of
-# the image); the responses of the *deciding filter* (the one that carries the
+# the corners (gap 0, seed 0); the images here have no noise, so from gap 1 on
+# the padding looks exactly like background. Panels: the input with the
+# padding drawn outside the orange frame (zeros are white; circular padding
+# shows the other side of the image); the responses of the *deciding filter* (the one that carries the
 # decision, see the readout) for every window that overlaps the image, those
 # centred outside the frame included; the filter's weights; the network's two
 # probabilities. The cross marks the strongest response the global max pool
@@ -161,7 +185,7 @@ PositionLeakExplorer()
 
 # %%
 leak = PositionLeakExplorer()
-frames, titles, marks = [], [], []
+frames, titles, marks, lost = [], [], [], []
 for padding, corner, gap in [("zero", "top-left", 0), ("zero", "bottom-right", 0),
                              ("zero", "top-left", 1), ("circular", "top-left", 0)]:
     leak.padding.value, leak.corner.value, leak.distance.value = padding, corner, gap
@@ -169,29 +193,38 @@ for padding, corner, gap in [("zero", "top-left", 0), ("zero", "bottom-right", 0
     frames += [s["padded"], s["map"]]
     titles += [f"{padding}, {corner}, gap {gap}", f"p({corner}) = {s['probs'][CORNERS.index(corner)]:.2f}"]
     marks += [None, s["seen"]]
-small_multiples(frames, titles, kind=["image", "magnitude"] * 4, ncols=4, markers=marks, panel=2.0)
+    lost.append(s["lost"] if padding == "zero" and s["lost_value"] > s["seen_value"] else None)
+fig = small_multiples(frames, titles, kind=["image", "magnitude"] * 4, ncols=4, markers=marks, panel=2.0)
+for i, ax in enumerate(fig.axes):  # the image's border, and the lost responses, as in the live view
+    ax.add_patch(Rectangle((0.5, 0.5), 28, 28, fill=False, edgecolor="tab:orange"))
+    if i % 2 and lost[i // 2]:
+        ax.plot(lost[i // 2][1], lost[i // 2][0], "o", color="tab:orange", markerfacecolor="none", markersize=10)
+fig
 
 # %% [markdown]
-# *Each pair: the input with a 1-pixel band of padding around it, and the
-# deciding filter's response to every window (the outer ring of pixels: windows
-# centred outside the image), with the strongest response inside the image
-# crossed. The filter is a left-edge detector: it responds strongly (the bright
-# stripe) just left of the cat. For the cat touching the left border that
-# stripe lies in the outer ring, a window zero padding never computes, so the
-# network never sees it; for the bottom-right cat it lies inside. Both answers
-# are right (0.98 and 0.99). At gap 1 the stripe is inside the image for both
-# corners, and the top-left cat gets the bottom-right answer (p(top-left) =
-# 0.01). Circular padding: the wrapped cat shows in the padding band, nothing
-# is lost, and p stays near 0.5.*
+# *Each pair: the input with its 1-pixel band of padding outside the orange
+# frame, and the deciding filter's response to every window; the windows
+# centred outside the frame are computed only with circular padding. The cross
+# marks the strongest response the network sees, the circle a stronger one that
+# zero padding lost. This filter is a left-edge detector (its weights are in
+# the live view), and a strong response from it votes "bottom-right". The cat
+# touching the top-left border has its left edge on the border: the bright
+# stripe just left of it lies outside the frame and is lost, so the answer is
+# top-left (0.98). For the bottom-right cat the stripe lies inside: bottom-right
+# (0.99). At gap 1 the stripe is inside for both corners, and the top-left cat
+# gets the bottom-right answer (p(top-left) = 0.01). Circular padding: the
+# wrapped cat shows in the padding band, nothing is lost, both corners give the
+# same features, and p stays near 0.5.*
 #
 # ## 2. How much position is in the features
 #
 # If the border is visible, where else does position hide? Islam, Jia & Bruce
 # (ICLR 2020) trained a readout on the features of image classifiers to
 # predict each pixel's position, and found that it can, and that zero padding
-# is a main source. Our version needs no training at all: a stack of **random**
+# is a main source. Our version trains no network: a stack of **random**
 # convolutions (`helpers.positions.RandomStack`: 3x3, 32 filters, ReLU, two
-# 2x2 max pools, then three more layers; 28x28 in, 7x7 maps out).
+# 2x2 max pools, then three more layers; 28x28 in, 7x7 maps out), and only a
+# linear readout is fitted.
 #
 # Start with a blank image. Every position looks the same, so any difference
 # between the feature vectors at different positions can only come from the
@@ -202,17 +235,17 @@ stack = RandomStack.random(seed=0)
 blank = np.zeros((28, 28))
 zero_feats = stack.features(blank, "same")
 k = int(np.argmax(zero_feats.reshape(32, -1).std(axis=1)))  # the map that varies most
-for padding in ("same", "circular"):
+for padding, name in (("same", "zero"), ("circular", "circular")):
     feats = stack.features(blank, padding)
-    print(f"{padding} padding, feature map {k} of the blank image:\n{np.round(feats[k], 2) + 0.0}")
+    print(f"{name} padding, feature map {k} of the blank image:\n{np.round(feats[k], 2) + 0.0}")
     print(f"different feature vectors among the {feats.shape[1] * feats.shape[2]} positions: "
           f"{distinct_positions(feats)}\n")
 
 # %% [markdown]
-# With zero padding the blank image's features change towards the border (the
-# bottom rows and the side columns differ from the middle, and not in the same
-# way): all 49 positions have different feature vectors, so position is there
-# to be read. With circular padding all 49 are the same (to the last digits of the
+# With zero padding the blank image's features change towards the border, and
+# differently at each side (compare the top row with the bottom row): all 49
+# positions have different feature vectors, so position is there to be read.
+# With circular padding all 49 are the same (to the last digits of the
 # floating-point sums), and no readout can tell them apart.
 #
 # Now a **linear readout**: for each position `(i, j)` of the 7x7 map, predict
@@ -263,7 +296,9 @@ fig
 #
 # Position information is therefore not something a network has to *learn* to
 # extract from the image: zero padding writes it into the features from the
-# first layer on, and every layer spreads it further inwards.
+# first layer on. Each 3x3 layer carries the border's influence one step
+# further inwards, so after five layers and two poolings it reaches every
+# position of the 7x7 map (the blank image above).
 #
 # ## 3. Aliasing in a trained network
 #
@@ -273,19 +308,22 @@ fig
 # much more alike. There the networks had random weights. Does it matter for a
 # trained classifier?
 #
-# We train notebook 04's network with a global max pooling head (16 channels,
-# two conv-ReLU-pool stages, zero padding; 1024 images of the four sprites
-# placed everywhere, 32 Adam steps, seed 0) twice: with 2x2 max pooling, and
-# with Zhang's MaxBlurPool (a stride-1 2x2 max, then the `[1, 4, 6, 4, 1]` blur
-# and subsampling).
+# We take notebook 04's network with its global max pooling head (16 channels,
+# two conv-ReLU-pool stages, zero padding) and train it on the four sprites
+# placed anywhere on the canvas (1024 images with noise 0.05, 32 Adam steps,
+# seed 0), twice: with 2x2 max pooling, and with Zhang's MaxBlurPool (a
+# stride-1 2x2 max, then the `[1, 4, 6, 4, 1]` blur and subsampling). The blur
+# has fixed weights, so both networks have the same number of parameters.
 
 # %%
 models = {"max pool": train_everywhere("max"), "max-blur pool": train_everywhere("maxblur")}
-print({name: model.n_params() for name, model in models.items()})
+print("parameters:", {name: model.n_params() for name, model in models.items()})
 
 # %% [markdown]
-# A small example first: one noisy test image, shifted right by 0 to 4 pixels,
-# and each network's probability for its true class.
+# A small example first. Among noisy test images (noise 0.25, five times the
+# training noise), take the first one whose answer from the max-pooling network
+# changes when the image moves 1 pixel to the right. Shift it right by 0 to 4
+# pixels and print each network's probability for its true class.
 
 # %%
 x_noisy, y_noisy = centred_test_set(200, noise=0.25, seed=7)
@@ -330,32 +368,39 @@ for noise, (x, y) in ((0.05, (x_clean, y_clean)), (0.25, (x_noisy, y_noisy))):
 print("\n".join(lines))
 
 # %%
-for noise in (0.05, 0.25):
-    assert metrics["max-blur pool", noise]["mean_dprob"] < metrics["max pool", noise]["mean_dprob"]
-assert metrics["max-blur pool", 0.25]["p_flip"] < metrics["max pool", 0.25]["p_flip"]
-assert metrics["max-blur pool", 0.25]["consistency"] > metrics["max pool", 0.25]["consistency"]
-print("blur pooling: smaller probability changes at both noise levels, fewer flips and higher "
-      "consistency on the noisy images")
+mx, bl = {n: metrics["max pool", n] for n in (0.05, 0.25)}, {n: metrics["max-blur pool", n] for n in (0.05, 0.25)}
+assert all(m[0.05]["consistency"] == 1 and m[0.05]["p_flip"] == 0 for m in (mx, bl))
+assert bl[0.05]["mean_dprob"] < 0.6 * mx[0.05]["mean_dprob"] and bl[0.25]["mean_dprob"] < mx[0.25]["mean_dprob"]
+assert bl[0.25]["p_flip"] < mx[0.25]["p_flip"] / 2 and bl[0.25]["consistency"] > mx[0.25]["consistency"]
+print(f"clean images: no answer changes; blur pooling moves the probabilities "
+      f"{mx[0.05]['mean_dprob'] / bl[0.05]['mean_dprob']:.1f} times less")
+print(f"noisy images: a 1-pixel shift flips the max-pooling network "
+      f"{mx[0.25]['p_flip'] / bl[0.25]['p_flip']:.1f} times as often as the blur-pooling one")
 
 # %% [markdown]
 # On images like the training ones, neither network ever changes its answer:
 # the sprites are easy and every probability is far from a tie. The
-# probabilities still move, and blur pooling roughly halves how much. On the
-# noisy images, where answers are closer to a tie, a 1-pixel shift flips the
+# probabilities still move, and blur pooling halves how much. On the noisy
+# images, where answers are closer to a tie, a 1-pixel shift flips the
 # max-pooling network's answer several times as often as the blur-pooling
-# network's. Blur pooling did not make this network more *accurate* on the noisy
-# images (both were trained for only 32 steps on clean ones, and blurring
-# removes detail); it made it more *consistent*.
+# network's. Blur pooling did not make this network more *accurate*: on the
+# noisy images it is less accurate (69.0% against 78.5%; both networks were
+# trained for only 32 steps, on clean images). It made it more *consistent*.
 #
 # The published figures on ImageNet tell the same story at scale. Zhang (ICML
 # 2019) measured consistency under random shifts: ResNet50 89.20% -> 91.31%
 # with the `[1, 4, 6, 4, 1]` blur, VGG16 88.52% -> 90.19%, AlexNet 78.18% ->
 # 82.51%, while accuracy also rose slightly (ResNet50 76.16% -> 77.04%). In
-# other words, even the best of these networks gives a different answer for
-# about one image in ten after a small shift. Azulay & Weiss (JMLR 2019)
-# showed that a 1-pixel shift changes the top-1 class of modern networks with
-# a probability of the order of 30% (as later work summarises their
+# other words, even the best of these networks gives two shifted copies of the
+# same image different answers for about one image in ten. Azulay & Weiss (JMLR
+# 2019) showed that a 1-pixel shift changes the top-1 class of modern networks
+# with a probability of the order of 30% (as later work summarises their
 # results), and traced it to subsampling that ignores the sampling theorem.
+#
+# Our numbers are not comparable one to one (four sprites instead of a thousand
+# classes, a network trained for seconds), but they point the same way: on the
+# noisy images blur pooling raises the consistency from 87.0% to 92.5% and
+# lowers P(flip) from 15.8% to 3.5%.
 #
 # ## 4. Beyond translations: sharing weights over rotations
 #
@@ -410,9 +455,10 @@ check_lift(my_lift)
 # ### What a rotation does to a p4 map
 #
 # Turn the cat by 90 degrees. Each map of the lifting layer turns with it, *and*
-# the maps move one orientation along: the map that the upright ear filter
-# made (r = 0) now comes out, turned, where the filter turned by 90 degrees
-# is (r = 1). As a law: `lift(rot90(x)) == rotate_p4(lift(x))`, where
+# the maps move one orientation along: what the upright ear filter (r = 0) saw
+# in the upright cat, the filter turned by 90 degrees (r = 1) sees in the
+# turned cat, so the map of orientation 0 comes out, turned, as the map of
+# orientation 1. As a law: `lift(rot90(x)) == rotate_p4(lift(x))`, where
 # `rotate_p4` turns every map and rolls the orientation axis by one.
 
 # %%
@@ -452,18 +498,44 @@ print("group_conv(rotate_p4(y, r)) == rotate_p4(group_conv(y), r) exactly, for r
 # Stack them: lifting layer, ReLU, 2x2 max pool, group layer, ReLU, 2x2 max
 # pool, then a **max over the four orientations** (it forgets the roll) and a
 # global max pool (it forgets where, and so the turn). ReLU and max pooling act
-# on every map alike, and a 28x28 map pools into 2x2 cells that a quarter turn
-# maps onto each other, so each keeps the law. Beside it, the same network
-# without the turned copies.
+# on every map alike, and a quarter turn maps the 2x2 pooling cells of a 28x28
+# map (and of a 14x14 one) onto each other, so each keeps the law. Beside it,
+# the same network without the turned copies: a plain CNN whose first layer has
+# the same 8 filters, each in one orientation only.
 #
 # To check equality to the last bit, the weights are rounded to multiples of
 # 2<sup>-6</sup> (`quantize_weights`): with such weights and a cat made of 0s
-# and 1s every sum is exact, in any order. With arbitrary weights the same
-# checks hold to about 1e-15, the rounding of sums added in a different order.
+# and 1s every sum is exact, in any order.
 
 # %%
 p4_net, plain_net = rotation_networks()
 print(p4_net.summary())
+
+# %% [markdown]
+# First the maps just before the pooling over orientations (`pool2`, 8
+# channels x 4 orientations of 7x7, after two layers, two ReLUs and two
+# poolings). For the p4 network, turning the input turns these maps and rolls
+# their orientations, exactly. The plain CNN's maps of the turned cat are not a
+# turned copy of its maps of the upright cat.
+
+# %%
+def last_maps(net, x):
+    """The maps after the second pooling, for one image x."""
+    net.forward(x[None, None], keep=True)
+    return net.activations["pool2"][0]
+
+
+p4_maps = last_maps(p4_net, cat).reshape(8, 4, 7, 7)  # (channel, orientation, row, col)
+for r in range(4):
+    assert np.array_equal(last_maps(p4_net, rot90(cat, r)).reshape(8, 4, 7, 7), rotate_p4(p4_maps, r))
+print("p4 network: maps of the turned cat == rotate_p4(maps of the cat), exactly, for r = 0, 1, 2, 3")
+plain_maps = last_maps(plain_net, cat)
+errors = [np.abs(last_maps(plain_net, rot90(cat, r)) - rot90(plain_maps, r)).max() for r in (1, 2, 3)]
+print("plain CNN: largest |maps of the turned cat - turned maps of the cat| for r = 1, 2, 3:",
+      [round(float(e), 3) for e in errors])
+
+# %% [markdown]
+# Then the pooled features, the network's output:
 
 # %%
 for name, net in (("p4 network", p4_net), ("plain CNN", plain_net)):
@@ -473,26 +545,40 @@ for name, net in (("p4 network", p4_net), ("plain CNN", plain_net)):
           f"{[round(float(c), 3) for c in changes]}")
 assert all(np.array_equal(p4_net.forward(rot90(cat, r)[None, None]), p4_net.forward(cat[None, None]))
            for r in range(4))
+assert all(not np.allclose(plain_net.forward(rot90(cat, r)[None, None]), plain_net.forward(cat[None, None]))
+           for r in (1, 2, 3))
 
 # %% [markdown]
 # The p4 network's features of the turned cat are *identical* to those of the
 # upright cat; the plain CNN's change. Nothing was trained: the invariance is
 # built into the weight sharing, as translation equivariance is built into a
-# convolution. (And the p4 network still shares over positions: it keeps all
-# the shift properties of notebooks 01 to 04.)
+# convolution. (And the p4 network still shares over positions: exercise 2
+# checks that it keeps the shift properties of notebooks 01 to 04.)
 #
+# With arbitrary weights (not rounded) the features differ by about 1e-15, the
+# rounding of the same sums added in another order:
+
+# %%
+p4_float = make_p4_cnn(channels=8, padding="circular", seed=0)
+largest = max(np.abs(p4_float.forward(rot90(x, r)[None, None]) - p4_float.forward(x[None, None])).max()
+              for x in (cat, np.random.default_rng(0).random((28, 28))) for r in (1, 2, 3))
+assert largest < 1e-12
+print("p4 network with unrounded weights, the cat and a random image: every change below 1e-12")
+
+# %% [markdown]
 # ### Live view: turn the cat
 #
 # The slider turns the object in steps of 90 degrees (arrow keys work); the
 # toggle switches between the cat and the triangle. Top row: the turned object,
 # the four orientation channels of the p4 lifting layer for the ear filter
-# (after ReLU, a cross on a response of 3, the full ear), and the p4
+# (after ReLU; a cross marks a response of 3, the full ear), and the p4
 # network's 8 pooled features as bars, with black ticks at the values for the
 # unturned object. Bottom row: the unturned object, four feature maps of the
-# plain CNN's first layer (the ear filter and the three filters that respond
-# most to the cat), and its pooled features with the same ticks. Watch the
-# four p4 maps turn and move one panel to the right at each step, and the
-# plain maps change shape instead.
+# plain CNN's first layer for the turned object (the ear filter and the three
+# filters that respond most to the upright cat), and its pooled features with
+# the same ticks. Watch the four p4 maps turn and move one panel to the right
+# at each step, and the bars stay on their ticks; the plain maps are not turned
+# copies of each other, and the plain bars leave their ticks.
 
 # %%
 RotationExplorer()
@@ -517,7 +603,9 @@ small_multiples(frames, titles, kind=(["image"] + ["magnitude"] * 4) * 4, ncols=
 # layer's maps for the ear filter in its four orientations. The cross (a
 # response of 3, the full ear) walks one column to the right at each turn:
 # orientation 0 for the upright cat, 90 for the cat turned by 90 degrees, and
-# so on; each map is the previous row's neighbour, turned.*
+# so on; each map is the previous row's neighbour, turned. A plain CNN with the
+# ear filter has only the first of these four columns: for the turned cats it
+# finds no full ear (its maximum is 2, not 3).*
 #
 # ### Exercise 2: predict, then check
 #
@@ -538,10 +626,8 @@ for name, text in INVARIANCE_QUESTION.items():
 # STUB:     "A": {"1-pixel shift": None, "2-pixel shift": None, "90-degree rotation": None},
 # STUB:     "B": {"1-pixel shift": None, "2-pixel shift": None, "90-degree rotation": None},
 # STUB: }
-prediction = {
-    "A": {"1-pixel shift": False, "2-pixel shift": True, "90-degree rotation": False},
-    "B": {"1-pixel shift": False, "2-pixel shift": True, "90-degree rotation": True},
-}
+prediction = {"A": {"1-pixel shift": False, "2-pixel shift": True, "90-degree rotation": False},
+              "B": {"1-pixel shift": False, "2-pixel shift": True, "90-degree rotation": True}}
 # END SOLUTION
 
 # %%
@@ -563,10 +649,11 @@ for name, net in (("A", net_a), ("B", net_b)):
 # %% [markdown]
 # ### Question
 #
-# Section 3 showed that even large, well-trained classifiers change their
-# answer for several percent of images when the image moves by a pixel or
-# two; none of them is exactly invariant. Why do modern classifiers still
-# work so well?
+# Section 3 quoted the published measurements: large, well-trained ImageNet
+# classifiers give two shifted copies of the same image different answers for
+# about one image in ten, and a 1-pixel shift alone changes many answers. None
+# of them is exactly invariant, not even to shifts. Why do modern classifiers
+# still work so well?
 #
 # <details><summary>Show an answer</summary>
 #
@@ -590,15 +677,17 @@ for name, net in (("A", net_a), ("B", net_b)):
 # ## Summary
 #
 # - Zero padding makes the border visible. A network with a global max pool,
-#   blind to position in theory, learns which corner a cat is in while the cat
-#   is within its filters' reach of the border (near 100% against 50%);
-#   circular padding removes the cue.
+#   blind to position in theory, learns which corner a cat is in (100%) while
+#   windows that would see the cat fall outside the image; one pixel further
+#   it still does better than chance, from the padding seen next to the cat.
+#   Further away, or with circular padding, it is at chance (50%).
 # - A linear readout recovers each position from the features of a random
-#   zero-padded stack (R^2 above 0.8); with circular padding every position
-#   has the same features (R^2 about 0).
+#   zero-padded stack (R^2 of 0.9 or more); with circular padding every
+#   position has the same features (R^2 about 0).
 # - Subsampling aliases: a 1-pixel shift changes a trained max-pooling
 #   network's probabilities, and its answer on hard images. Blur pooling makes
-#   it more consistent, not invariant.
+#   it more consistent (fewer flips, higher consistency), not invariant, as
+#   Zhang (2019) found for ImageNet networks.
 # - Sharing filters over the four 90-degree rotations (p4 group convolution)
 #   makes rotating the input rotate the maps and roll the orientations;
 #   pooling over orientations and positions then gives features that are
