@@ -32,7 +32,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check helpers tests bench tools notebooks
 
 test: lint
-	MPLBACKEND=Agg $(PY) -m pytest $(NBVAL) tests notebooks
+	MPLBACKEND=Agg $(PY) -m pytest -rs $(NBVAL) tests notebooks
 
 bench: $(STAMP)
 	MPLBACKEND=Agg $(PY) bench/run.py

@@ -223,6 +223,19 @@ class Layer:
         """One short line for :meth:`Model.summary`."""
         return type(self).__name__ + "()"
 
+    def forget(self) -> None:
+        """Drop what ``forward`` kept for ``backward`` (private arrays), here and in sub-layers.
+
+        After evaluating a few hundred images those arrays take tens of MB per
+        layer; a later ``backward`` without a new ``forward`` then asks for the
+        forward pass first. The weights and their last gradients stay.
+        """
+        for key, value in vars(self).items():
+            if isinstance(value, Layer):
+                value.forget()
+            elif key.startswith("_") and isinstance(value, np.ndarray):
+                setattr(self, key, None)
+
     def __repr__(self) -> str:
         return self.describe()
 
@@ -769,6 +782,16 @@ class Model:
             for key, value in layer.params.items():
                 yield Parameter(f"{layer.name}.{key}", value, layer.grads[key])
 
+    def forget(self) -> None:
+        """Free every layer's saved forward results (see :meth:`Layer.forget`).
+
+        :meth:`predict_proba`, :func:`evaluate` and :func:`train` call it when
+        they finish, so a trained model holds only its weights (and
+        :attr:`activations`, if ``forward(x, keep=True)`` was used).
+        """
+        for layer in self.layers:
+            layer.forget()
+
     def n_params(self) -> int:
         """Total number of learned numbers."""
         return sum(p.value.size for p in self.params())
@@ -778,6 +801,7 @@ class Model:
         x = as_float_array(x, "x")
         batch_size = positive_int(batch_size, "batch_size")
         parts = [softmax(self.forward(x[i:i + batch_size]), axis=1) for i in range(0, x.shape[0], batch_size)]
+        self.forget()
         return np.concatenate(parts, axis=0)
 
     def predict(self, x, batch_size: int = 500) -> np.ndarray:
@@ -1032,6 +1056,7 @@ def evaluate(model: Model, x, y, batch_size: int = 500) -> tuple[float, float]:
     x, y = _check_data(model, x, y)
     batch_size = positive_int(batch_size, "batch_size")
     logits = np.concatenate([model.forward(x[i:i + batch_size]) for i in range(0, len(y), batch_size)])
+    model.forget()
     logp = log_softmax(logits, axis=1)
     return float(-logp[np.arange(len(y)), y].mean()), float((logits.argmax(axis=1) == y).mean())
 
@@ -1102,6 +1127,7 @@ def train(model: Model, x, y, epochs: int = 5, batch_size: int = 64, optimizer=N
             show.epoch(epoch, text)
     if show is not None:
         show.close()
+    model.forget()
     return history
 
 

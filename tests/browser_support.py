@@ -304,6 +304,33 @@ class NotebookRun:
     live_views: int = 0
     kernel_id: str | None = None
 
+    @property
+    def problems(self) -> list:
+        """Everything wrong after Run All Cells, as ``(cell number, text)`` pairs."""
+        out = [(i, f"error output: {t}") for i, t in self.errors]
+        out += [(i, "no execution count (the cell never ran)") for i in self.unexecuted]
+        out += [(i, f"widget did not render: {t}") for i, t in self.widget_problems]
+        return out
+
+
+def expected_widget_outputs(path: Path) -> dict[int, int]:
+    """How many widget views each cell of a committed notebook shows: ``{cell number: count}``.
+
+    The committed notebooks are executed, so a cell that displays a live view
+    holds a widget-view output; after Run All Cells the page must show as many.
+    Cells are numbered from 1 over all cells, as in :class:`NotebookRun`.
+    """
+    try:
+        cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    counts = {}
+    for i, cell in enumerate(cells, 1):
+        n = sum(_WIDGET_MIME in out.get("data", {}) for out in cell.get("outputs", []))
+        if n:
+            counts[i] = n
+    return counts
+
 
 # -- running a notebook ---------------------------------------------------------
 
@@ -377,7 +404,12 @@ _JS_REPORT = """
     }
     const errorOutputs = cell.model.outputs.toJSON().filter(o => o.output_type === 'error' && !expectsError)
       .map(o => `${o.ename}: ${o.evalue}`);
-    cells.push({index: i + 1, count: cell.model.executionCount, pending, errors, errorOutputs,
+    // Widgets on screen: an output holding a rendered view (the renderer drops the output's
+    // data-mime-type once the view is in) that takes up some room.
+    const rendered = Array.from(node.querySelectorAll('.jp-OutputArea-output'))
+      .filter(out => Array.from(out.children).some(c => c.classList.contains('jupyter-widgets')
+                                                   && c.getBoundingClientRect().height > 0)).length;
+    cells.push({index: i + 1, count: cell.model.executionCount, pending, errors, errorOutputs, rendered,
                 widgetProblems: Array.from(new Set(widgetProblems))});
   });
   return {cells, liveViews: panel.node.querySelectorAll('.live-view').length};
@@ -428,8 +460,17 @@ def open_notebook(page, server: LabServer, name: str) -> None:
         raise AssertionError(f"{e}{_dialogs(page)}\nServer log (last lines):\n{server.log_tail(15)}") from None
 
 
-def run_all_cells(page, server: LabServer, name: str) -> NotebookRun:
-    """Clear the outputs, run every cell and report what the notebook shows (does not assert)."""
+def run_all_cells(page, server: LabServer, name: str, expected_widgets: dict[int, int] | None = None,
+                  ) -> NotebookRun:
+    """Clear the outputs, run every cell and report what the notebook shows (does not assert).
+
+    ``expected_widgets`` (``{cell number: count}``, see :func:`expected_widget_outputs`)
+    turns a cell that shows fewer widgets than that into a widget problem: a
+    blank output is a failure too. By default it is read from the server's
+    source copy of the notebook.
+    """
+    if expected_widgets is None:
+        expected_widgets = expected_widget_outputs(server.source / name)
     run = NotebookRun(name)
     t0 = time.monotonic()
     run.kernel_id = page.evaluate(_JS_START_RUN_ALL, name)
@@ -460,6 +501,10 @@ def run_all_cells(page, server: LabServer, name: str) -> NotebookRun:
             run.errors.append((c["index"], text))
         for text in c["widgetProblems"]:
             run.widget_problems.append((c["index"], text))
+        want = expected_widgets.get(c["index"], 0)
+        if c["rendered"] < want and not c["widgetProblems"]:
+            run.widget_problems.append((c["index"], f"the committed notebook shows {want} widget(s) here, "
+                                                    f"the page shows {c['rendered']} (blank output)"))
     return run
 
 
@@ -483,6 +528,8 @@ const __labelOf = (ctl) => {
 """
 
 # The controls of live view i: every leaf widget holding something a user can operate.
+# The tooltip is the ``title`` attribute the browser shows on hover; ipywidgets 8 puts a
+# control's ``tooltip`` on its description label (and writes "null" there when there is none).
 _JS_CONTROLS = _JS_VIEWS + """
 return (([name, i]) => {
   const view = __views(name)[i];
@@ -496,19 +543,29 @@ return (([name, i]) => {
       if (child.matches('.live-view-image, .live-view-readout') || !child.querySelector(interactive)) continue;
       const kind = (Array.from(child.classList).find(c => c.startsWith('widget-') && c !== 'widget-inline-hbox'
                                                      && c !== 'widget-inline-vbox') || 'widget').slice(7);
-      const titles = [child, ...child.querySelectorAll('[title]')]
-        .map(e => (e.getAttribute('title') || '').trim())
-        .filter(t => t && t !== 'null' && t !== 'undefined');
+      const titled = [child, ...child.querySelectorAll('[title]')]
+        .map(e => ({el: e, title: (e.getAttribute('title') || '').trim()}))
+        .filter(t => t.title && t.title !== 'null' && t.title !== 'undefined');
       const label = __labelOf(child);
-      controls.push({kind, label: label.text, labelVisible: label.visible, tooltip: titles[0] || '',
-                     sliders: child.querySelectorAll('[role="slider"]').length});
+      // Reachable with Tab: every enabled handle, button or field must be in the tab order
+      // (the slider's editable number readout is a second way in, not counted).
+      const unreachable = Array.from(child.querySelectorAll('input, button, select, textarea, [role="slider"]'))
+        .filter(e => !e.disabled && !(e.closest('.noUi-target[disabled]')))
+        .filter(e => e.tabIndex < 0 && __visible(e)).length;
+      controls.push({kind, label: label.text, labelVisible: label.visible,
+                     tooltip: titled.length ? titled[0].title : '',
+                     tooltipOn: titled.length ? titled[0].el.tagName.toLowerCase() + '.' +
+                                (titled[0].el.classList[0] || '') : '',
+                     unreachable, sliders: child.querySelectorAll('[role="slider"]').length});
     }
   };
   walk(view);
   const img = view.querySelector('img.live-view-image, .live-view-image img');
   const readout = view.querySelector('.live-view-readout');
+  const live = readout && (readout.matches('[aria-live]') || readout.querySelector('[aria-live]'));
   return {controls, hasImage: !!img, imageLoaded: !!img && img.complete && img.naturalWidth > 0,
-          hasReadout: !!readout, readout: readout ? readout.innerText.trim() : null};
+          hasReadout: !!readout, readout: readout ? readout.innerText.trim() : null,
+          readoutLive: live ? live.getAttribute('aria-live') : null};
 })(arguments[0]);
 """
 
@@ -525,6 +582,19 @@ return (([name, i]) => {
 })(arguments[0]);
 """
 
+# The toggle-button groups of live view i: label, and which buttons can be pressed.
+_JS_TOGGLES = _JS_VIEWS + """
+return (([name, i]) => {
+  const view = __views(name)[i];
+  return Array.from(view.querySelectorAll('.widget-toggle-buttons')).map(g => {
+    const buttons = Array.from(g.querySelectorAll('button'));
+    return {label: __labelOf(g).text,
+            buttons: buttons.map(b => ({text: b.innerText.trim(), active: b.classList.contains('mod-active'),
+                                        disabled: b.disabled}))};
+  });
+})(arguments[0]);
+"""
+
 # Arms the repaint timer of live view i: keydown -> new img src -> decoded -> next animation frame.
 _JS_ARM = _JS_VIEWS + """
 return (([name, i]) => {
@@ -535,7 +605,7 @@ return (([name, i]) => {
     window.__lvKeydown = true;
     document.addEventListener('keydown', () => {
       if (window.__lv && window.__lv.t0 === null) window.__lv.t0 = performance.now();
-    }, true);  // capture phase: before the slider handles the key
+    }, true);  // capture phase: before the control handles the key
   }
   if (window.__lvObserver) window.__lvObserver.disconnect();
   const a = {t0: null, src0: img.getAttribute('src'), text0: readout ? readout.innerText : null,
@@ -571,9 +641,10 @@ def _fn(body: str) -> str:
 
 @dataclass
 class SliderProbe:
-    """Key presses on one slider of a live view."""
+    """Key presses on one control of a live view (a slider, or a group of toggle buttons)."""
 
     label: str
+    kind: str = "slider"
     keys: list = field(default_factory=list)
     times_ms: list = field(default_factory=list)  # key press -> new picture painted
     problems: list = field(default_factory=list)
@@ -581,7 +652,7 @@ class SliderProbe:
 
 @dataclass
 class LiveViewProbe:
-    """One live view: its controls, its screenshot and its sliders moved from the keyboard."""
+    """One live view: its controls, its screenshot and its controls operated from the keyboard."""
 
     notebook: str
     index: int  # 1-based, as in the screenshot's name
@@ -589,10 +660,16 @@ class LiveViewProbe:
     controls: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     sliders: list = field(default_factory=list)
+    toggles: list = field(default_factory=list)
 
     @property
     def times_ms(self) -> list[float]:
+        """Slider key press -> repaint times, the figure the targets are about."""
         return [t for s in self.sliders for t in s.times_ms]
+
+    @property
+    def toggle_times_ms(self) -> list[float]:
+        return [t for s in self.toggles for t in s.times_ms]
 
 
 def count_live_views(page, name: str) -> int:
@@ -600,9 +677,13 @@ def count_live_views(page, name: str) -> int:
 
 
 def probe_live_views(page, name: str, presses: int = 3, screenshot_dir: Path | None = SCREENSHOT_DIR,
-                     ) -> list[LiveViewProbe]:
-    """Check the controls of every live view, screenshot it, then move each slider from the keyboard.
+                     repaint_timeout: float = REPAINT_TIMEOUT, toggles: bool = True) -> list[LiveViewProbe]:
+    """Check the controls of every live view, screenshot it, then operate it from the keyboard.
 
+    Every slider gets ``presses`` arrow-key presses, after each of which the
+    picture and the readout must change. Then, with ``toggles``, one button of
+    every toggle-button group is focused and pressed with the space bar; it must
+    become selected and the readout must change (see :func:`_press_toggle`).
     Records problems instead of raising, so that one run reports all of them.
     """
     stem = Path(name).stem
@@ -625,6 +706,9 @@ def probe_live_views(page, name: str, presses: int = 3, screenshot_dir: Path | N
             probe.problems.append(f"{where}: no readout with class live-view-readout")
         elif not info["readout"]:
             probe.problems.append(f"{where}: the readout is empty")
+        elif info["readoutLive"] not in ("polite", "assertive"):
+            probe.problems.append(f"{where}: the readout has no aria-live region, so a screen reader "
+                                  f"does not announce its changes")
         if not probe.controls:
             probe.problems.append(f"{where}: no control found")
         for n, c in enumerate(probe.controls, 1):
@@ -634,7 +718,9 @@ def probe_live_views(page, name: str, presses: int = 3, screenshot_dir: Path | N
             elif not c["labelVisible"]:
                 probe.problems.append(f"{what}: its description label is not visible")
             if not c["tooltip"]:
-                probe.problems.append(f"{what}: no tooltip (title attribute)")
+                probe.problems.append(f"{what}: no tooltip (no title attribute on the control or its label)")
+            if c["unreachable"]:
+                probe.problems.append(f"{what}: {c['unreachable']} element(s) not reachable with the Tab key")
         view = page.locator(".live-view").nth(i)
         if screenshot_dir is not None:
             view.scroll_into_view_if_needed()
@@ -645,8 +731,12 @@ def probe_live_views(page, name: str, presses: int = 3, screenshot_dir: Path | N
         for j, s in enumerate(page.evaluate(_fn(_JS_SLIDERS), [name, i])):
             if s["disabled"]:  # a disabled slider cannot move: nothing to check
                 continue
-            probe.sliders.append(_press_slider(page, name, i, j, s, presses))
+            probe.sliders.append(_press_slider(page, name, i, j, s, presses, repaint_timeout))
             probe.problems.extend(probe.sliders[-1].problems)
+        if toggles:
+            for k, g in enumerate(page.evaluate(_fn(_JS_TOGGLES), [name, i])):
+                probe.toggles.append(_press_toggle(page, name, i, k, g, repaint_timeout))
+                probe.problems.extend(probe.toggles[-1].problems)
     return probes
 
 
@@ -657,9 +747,33 @@ def _number(text: str | None) -> float | None:
         return None
 
 
-def _press_slider(page, name: str, i: int, j: int, info: dict, presses: int) -> SliderProbe:
+def _after_key(page, sp: SliderProbe, name: str, i: int, key: str, where: str, timeout: float,
+               not_painted) -> bool:
+    """Wait for the picture, then the readout, to change after ``key``; ``False`` (and a problem) if not."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    try:
+        page.wait_for_function(_JS_PAINTED, timeout=timeout * 1000, polling="raf")
+    except PlaywrightTimeout:
+        state = page.evaluate("() => window.__lv")
+        if state["t0"] is None:
+            sp.problems.append(f"{where}: the {key} key press did not reach the page")
+        else:
+            sp.problems.append(not_painted())
+        return False
+    state = page.evaluate("() => window.__lv")
+    sp.times_ms.append(state["painted"] - state["t0"])
+    try:
+        page.wait_for_function(_fn(_JS_READOUT_CHANGED), arg=[name, i], timeout=READOUT_TIMEOUT * 1000)
+    except PlaywrightTimeout:
+        sp.problems.append(f"{where}: the readout text did not change within {READOUT_TIMEOUT} s "
+                           f"after {key}, though the picture did")
+        return False
+    return True
+
+
+def _press_slider(page, name: str, i: int, j: int, info: dict, presses: int,
+                  timeout: float = REPAINT_TIMEOUT) -> SliderProbe:
     sp = SliderProbe(info["label"] or f"slider {j + 1}")
     where = f"{name}, live view {i + 1}, slider '{sp.label}'"
     handle = page.locator(".live-view").nth(i).locator('[role="slider"]').nth(j)
@@ -675,25 +789,88 @@ def _press_slider(page, name: str, i: int, j: int, info: dict, presses: int) -> 
         page.evaluate(_fn(_JS_ARM), [name, i])
         page.keyboard.press(key)
         sp.keys.append(key)
-        try:
-            page.wait_for_function(_JS_PAINTED, timeout=REPAINT_TIMEOUT * 1000, polling="raf")
-        except PlaywrightTimeout:
-            state = page.evaluate("() => window.__lv")
+
+        def not_painted(key=key, now=now):
             after = _number(handle.get_attribute("aria-valuenow"))
-            if state["t0"] is None:
-                sp.problems.append(f"{where}: the {key} key press did not reach the page")
-            elif after is not None and after == now:
-                sp.problems.append(f"{where}: {key} did not move the slider (value stays {now:g})")
-            else:
-                sp.problems.append(f"{where}: the picture did not change within {REPAINT_TIMEOUT} s "
-                                   f"after {key} (slider moved {now} -> {after})")
-            break
-        state = page.evaluate("() => window.__lv")
-        sp.times_ms.append(state["painted"] - state["t0"])
-        try:
-            page.wait_for_function(_fn(_JS_READOUT_CHANGED), arg=[name, i], timeout=READOUT_TIMEOUT * 1000)
-        except PlaywrightTimeout:
-            sp.problems.append(f"{where}: the readout text did not change within {READOUT_TIMEOUT} s "
-                               f"after {key}, though the picture did")
+            if after is not None and after == now:
+                return f"{where}: {key} did not move the slider (value stays {now:g})"
+            return (f"{where}: the picture did not change within {timeout:g} s after {key} "
+                    f"(slider moved {now} -> {after})")
+
+        if not _after_key(page, sp, name, i, key, where, timeout, not_painted):
             break
     return sp
+
+
+def _press_toggle(page, name: str, i: int, k: int, info: dict, timeout: float = REPAINT_TIMEOUT) -> SliderProbe:
+    """Focus one not-selected button of toggle group ``k``, press the space bar, check the view responds.
+
+    The button must become the selected one and the readout must change. The
+    picture may legitimately stay the same (switching the padding does not move
+    a feature map away from the border); when it changes, the time to repaint
+    is recorded.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    sp = SliderProbe(info["label"] or f"toggle group {k + 1}", kind="toggle")
+    where = f"{name}, live view {i + 1}, toggle buttons '{sp.label}'"
+    choices = [n for n, b in enumerate(info["buttons"]) if not b["active"] and not b["disabled"]]
+    if not choices:
+        return sp  # one choice, or all disabled: nothing to press
+    n = choices[0]
+    text = info["buttons"][n]["text"]
+    button = page.locator(".live-view").nth(i).locator(".widget-toggle-buttons").nth(k).locator("button").nth(n)
+    button.scroll_into_view_if_needed()
+    button.focus()
+    page.evaluate(_fn(_JS_ARM), [name, i])
+    page.keyboard.press("Space")
+    sp.keys.append(f"Space on '{text}'")
+    try:
+        page.wait_for_function(_fn(_JS_READOUT_CHANGED), arg=[name, i], timeout=timeout * 1000)
+    except PlaywrightTimeout:
+        state = page.evaluate("() => window.__lv")
+        if state["t0"] is None:
+            sp.problems.append(f"{where}: the space bar press did not reach the page")
+        elif "mod-active" not in (button.get_attribute("class") or ""):
+            sp.problems.append(f"{where}: the space bar on the focused button '{text}' did not select it")
+        else:
+            sp.problems.append(f"{where}: the readout did not change within {timeout:g} s after selecting '{text}'")
+        return sp
+    # The picture, when it changes, arrives before the readout (update() sets it first): wait for its paint.
+    if page.evaluate("() => window.__lv.tSrc !== null"):
+        page.wait_for_function(_JS_PAINTED, timeout=READOUT_TIMEOUT * 1000, polling="raf")
+        state = page.evaluate("() => window.__lv")
+        sp.times_ms.append(state["painted"] - state["t0"])
+    return sp
+
+
+def kernel_rss_mb(server: LabServer, kernel_id: str | None) -> float | None:
+    """Resident memory of a kernel process of ``server``, in MB (``None`` when not found)."""
+    import psutil
+
+    pid = server.kernel_pid(kernel_id) if kernel_id else None
+    if pid is None:
+        return None
+    try:
+        return psutil.Process(pid).memory_info().rss / 2**20
+    except psutil.Error:
+        return None
+
+
+def kernel_peak_rss_mb(server: LabServer, kernel_id: str | None) -> float | None:
+    """The kernel's peak resident memory so far (Linux ``VmHWM``), in MB; ``None`` elsewhere.
+
+    The peak, not the memory after the last cell, is what a JupyterHub memory
+    limit must allow: training cells use more for a while, then free it.
+    """
+    pid = server.kernel_pid(kernel_id) if kernel_id else None
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None

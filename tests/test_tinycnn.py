@@ -19,6 +19,7 @@ from helpers.tinycnn import (
     Flatten,
     GlobalAvgPool,
     GlobalMaxPool,
+    Layer,
     MaxBlurPool2D,
     MaxPool2D,
     Model,
@@ -420,3 +421,34 @@ def test_table_titles_follow_the_training_region():
     head = everywhere.table().splitlines()[0]
     assert "trained" not in head and "new" not in head and head.split() == ["head", "left", "right"]
     assert everywhere.table().splitlines()[1] == left.table().splitlines()[1]
+
+
+def _held_bytes(model):
+    """Bytes of every array a model's layers (and their sub-layers) hold, weights included."""
+    def walk(obj):
+        for value in vars(obj).values():
+            if isinstance(value, np.ndarray):
+                yield value.nbytes
+            elif isinstance(value, Layer):
+                yield from walk(value)
+            elif isinstance(value, dict):
+                yield from (v.nbytes for v in value.values() if isinstance(v, np.ndarray))
+    return sum(b for layer in model.layers for b in walk(layer))
+
+
+def test_a_trained_and_evaluated_model_holds_only_its_weights():
+    model = make_cnn("gmp", channels=4, seed=0)
+    x, y, _ = make_dataset(300, seed=0)
+    weights = 2 * sum(p.value.nbytes for p in model.params())  # weights and their gradients
+    model.forward(x)  # a forward pass alone keeps what backward needs: megabytes
+    assert _held_bytes(model) > 10 * weights
+    train(model, x[:64], y[:64], epochs=1, progress=None)
+    assert _held_bytes(model) == weights
+    model.forward(x)
+    evaluate(model, x, y)
+    assert _held_bytes(model) == weights
+    model.forward(x)
+    model.predict_proba(x)
+    assert _held_bytes(model) == weights
+    with pytest.raises(RuntimeError):
+        model.layers[1].backward(np.ones((300, 4, 28, 28)))  # forward results are gone

@@ -43,8 +43,11 @@ def toggle(description: str, options, value, tooltip: str):
     once (good on a projector), each button is reachable with the keyboard,
     and the tooltip shows in JupyterLab (a ``Dropdown`` drops it).
     """
-    return widgets.ToggleButtons(options=list(options), value=value, description=description,
-                                 tooltip=tooltip, style={**_STYLE, "button_width": "auto"})
+    options = list(options)
+    # The group's tooltip sits on its label; each button gets it too, so hovering a button shows it.
+    return widgets.ToggleButtons(options=options, value=value, description=description, tooltip=tooltip,
+                                 tooltips=[f"{tooltip} (this button: {o})" for o in options],
+                                 style={**_STYLE, "button_width": "auto"})
 
 
 

@@ -104,6 +104,31 @@ from helpers.explorers import EquivarianceExplorer
 EquivarianceExplorer()
 
 # %% [markdown]
+# The static figure below the view is the same picture at a few fixed
+# positions: the cat at three columns and the ear filter's map of each, with a
+# cross on the map's largest value.
+
+# %%
+from helpers.explorers.equivariance import VMAX
+from helpers.filters import EAR
+from helpers.views import small_multiples
+
+cols = (2, 9, 16)
+images = [cat_at(9, c) for c in cols]
+ear_maps = [conv2d(img, EAR, padding="circular") for img in images]
+peaks = [np.unravel_index(np.argmax(m), m.shape) for m in ear_maps]
+for c, (r, pc) in zip(cols, peaks):
+    print(f"cat at column {c:2d}: ear map peak at row {r}, column {pc}")
+assert len({pc - c for c, (_, pc) in zip(cols, peaks)}) == 1  # the peak moves exactly as far as the cat
+small_multiples([*images, *ear_maps], [*(f"cat at column {c}" for c in cols), *(f"ear map, column {c}" for c in cols)],
+                kind=["image"] * 3 + ["signed"] * 3, markers=[None] * 3 + peaks, vmax=VMAX, ncols=3)
+
+# %% [markdown]
+# *Top row: the cat at columns 2, 9 and 16 of row 9. Bottom row: the ear
+# filter's map of each, from -4 (blue) to +4 (red), with a cross on its
+# largest value. The cross sits at the tip of the left ear each time: it moves
+# 7 columns when the cat moves 7 columns.*
+#
 # ## Exercises: how they are checked
 #
 # Exercises come in three kinds:
