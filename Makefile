@@ -24,12 +24,15 @@ $(STAMP): pyproject.toml
 	@$(PY) -c "import helpers, nbval, ipywidgets, jupyterlab" || (echo "Set-up failed: see the pip output above." && exit 1)
 	@touch $(STAMP)
 
+# --allow-root only when run as root (containers, cloud machines); token auth stays on.
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-		--ServerApp.root_dir=notebooks
+	$(VENV)/bin/jupyter lab --config=etc/jupyter_server_config.py --ServerApp.ip=127.0.0.1 \
+		--ServerApp.port=$(PORT) --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 lint: $(STAMP)
-	$(PY) -m ruff check helpers tests bench tools notebooks
+	$(PY) -m ruff check helpers tests bench tools notebooks etc
 
 test: lint
 	MPLBACKEND=Agg $(PY) -m pytest -rs $(NBVAL) tests notebooks

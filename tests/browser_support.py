@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SERVER_CONFIG = ROOT / "etc" / "jupyter_server_config.py"
 
 #: Where the notebooks come from; ``BROWSER_TEST_NOTEBOOKS`` overrides it (for development).
 NOTEBOOK_DIR = Path(os.environ.get("BROWSER_TEST_NOTEBOOKS") or ROOT / "notebooks")
@@ -152,6 +153,7 @@ class LabServer:
             cmd = [
                 sys.executable, "-m", "jupyterlab",
                 "--no-browser",
+                f"--config={SERVER_CONFIG}",  # the settings `make lab` uses
                 "--ServerApp.ip=127.0.0.1",
                 f"--ServerApp.port={self.port}",
                 "--ServerApp.port_retries=0",
