@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from gradcheck import numeric_grad, rel_error
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,8 +31,6 @@ from helpers.groupconv import (
 from helpers.ops import conv2d, shift
 from helpers.sprites import cat_at, place
 from helpers.tinycnn import Adam, Dense, GlobalAvgPool, MaxPool2D, Model, ReLU, SoftmaxCrossEntropy, train
-
-EPS = 1e-6
 
 
 def ints(rng, shape, lo=-3, hi=4):
@@ -218,23 +217,8 @@ def test_quantize_weights_rounds_to_the_step():
 # Gradients (finite differences, float64)
 # --------------------------------------------------------------------------
 
-def numeric_grad(f, a):
-    g = np.zeros_like(a)
-    for i in np.ndindex(a.shape):
-        old = a[i]
-        a[i] = old + EPS
-        up = f()
-        a[i] = old - EPS
-        down = f()
-        a[i] = old
-        g[i] = (up - down) / (2 * EPS)
-    return g
 
 
-def rel_error(a, b):
-    scale = max(np.abs(a).max(), np.abs(b).max())
-    assert scale > 1e-8
-    return float(np.abs(a - b).max() / scale)
 
 
 @pytest.mark.parametrize("padding", P4_PADDINGS)

@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from gradcheck import numeric_grad, rel_error
 
 from helpers import ops
 from helpers.sprites import CLASSES, make_dataset
@@ -32,7 +33,6 @@ from helpers.tinycnn import (
     train,
 )
 
-EPS = 1e-6
 TOL = 1e-6
 
 
@@ -40,25 +40,8 @@ TOL = 1e-6
 # Finite differences
 # --------------------------------------------------------------------------
 
-def numeric_grad(f, a: np.ndarray) -> np.ndarray:
-    """Central differences of the scalar f() with respect to every entry of a (changed in place)."""
-    g = np.zeros_like(a)
-    for i in np.ndindex(a.shape):
-        old = a[i]
-        a[i] = old + EPS
-        up = f()
-        a[i] = old - EPS
-        down = f()
-        a[i] = old
-        g[i] = (up - down) / (2 * EPS)
-    return g
 
 
-def rel_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
-    assert analytic.shape == numeric.shape
-    scale = max(np.abs(numeric).max(), np.abs(analytic).max())
-    assert scale > 1e-8, "the gradient is all zeros: the check would test nothing"
-    return float(np.abs(analytic - numeric).max() / scale)
 
 
 def away_from_zero(rng, shape):

@@ -1,0 +1,30 @@
+"""Finite-difference gradient checks shared by the layer tests (float64)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Step of the central differences.
+EPS = 1e-6
+
+
+def numeric_grad(f, a: np.ndarray, eps: float = EPS) -> np.ndarray:
+    """Central differences of the scalar f() with respect to every entry of a (changed in place, then restored)."""
+    g = np.zeros_like(a)
+    for i in np.ndindex(a.shape):
+        old = a[i]
+        a[i] = old + eps
+        up = f()
+        a[i] = old - eps
+        down = f()
+        a[i] = old
+        g[i] = (up - down) / (2 * eps)
+    return g
+
+
+def rel_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
+    """Largest difference relative to the largest entry; refuses an all-zero gradient (it would test nothing)."""
+    assert analytic.shape == numeric.shape
+    scale = max(np.abs(numeric).max(), np.abs(analytic).max())
+    assert scale > 1e-8, "the gradient is all zeros: the check would test nothing"
+    return float(np.abs(analytic - numeric).max() / scale)
