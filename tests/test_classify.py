@@ -101,7 +101,10 @@ def test_readout(view):
     for head in s["heads"]:
         assert f"{head['label']}" in text
         assert f"predicts {head['pred_name']} (p = {head['p_pred']:.3f}" in text
+        verdict = "correct" if head["pred"] == s["true"] else "WRONG"
+        assert f"p = {head['p_pred']:.3f}, {verdict})" in text
         assert f"p(cat) = {head['p_cat']:.3f}" in text
+    assert "right)" not in text  # "right" names a half of the canvas, never a verdict
     assert "sum of p = 1.000" in text
     view.col.value = 2
     assert "left half: where the training images had their sprites" in view.readout_text
@@ -128,6 +131,8 @@ def test_snapshots(view):
     assert isinstance(fig, Figure) and len(fig.axes) == 12
     titles = [ax.get_title() for ax in fig.axes]
     assert titles[0].startswith("cat at column 2") and titles[3].startswith("cat at column 17")
+    verdicts = [t for t in titles if t.startswith(("flatten:", "gmp:"))]
+    assert len(verdicts) == 8 and all(t.endswith(("(correct)", "(wrong)")) for t in verdicts)
     assert view.col.value == 3  # the controls are put back
     with pytest.raises(ValueError, match="cols must hold"):
         view.snapshots(cols=(2, 20))
@@ -190,6 +195,8 @@ def good_softmax(z):
     (lambda z: np.exp(z - z.max(axis=0, keepdims=True)) / np.exp(z - z.max(axis=0, keepdims=True)).sum(
         axis=0, keepdims=True), "columns sum to 1"),
     (lambda z: np.exp(z) / np.exp(z).sum(axis=-1), "keepdims=True"),
+    (lambda z: np.exp(z - z.max(axis=-1)) / np.exp(z - z.max(axis=-1)).sum(axis=-1, keepdims=True),
+     "row's maximum or sum"),
     (lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum(axis=-1, keepdims=True), "OWN maximum"),
     (lambda z: np.exp(z), "did not divide"),
     (lambda z: np.exp(z) / np.exp(z).sum(), "whole batch sums to 1"),
@@ -199,8 +206,8 @@ def good_softmax(z):
     (lambda z: None, "returned None"),
     (lambda z: good_softmax(z)[:, :2], "has shape"),
     (lambda z: good_softmax(z).T, "has shape"),
-], ids=["naive", "axis0", "no-keepdims", "global-max", "no-divide", "batch-sum", "no-exp", "axis1-only",
-        "none", "shape", "transposed"])
+], ids=["naive", "axis0", "no-keepdims", "max-no-keepdims", "global-max", "no-divide", "batch-sum", "no-exp",
+        "axis1-only", "none", "shape", "transposed"])
 def test_check_softmax_rejects_typical_mistakes(answer, hint):
     result = check_softmax.grade(answer)
     assert result.status == "fail", result

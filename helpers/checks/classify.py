@@ -46,9 +46,9 @@ def _softmax_of(my_softmax, z: np.ndarray) -> np.ndarray:
         got = my_softmax(z.copy())
     except ValueError as exc:
         if "broadcast" in str(exc):
-            raise _Hint("numpy could not divide the exponentials by their sums: sum with keepdims=True, so "
-                        "that each row's sum keeps its axis and broadcasts back over the row "
-                        f"(numpy said: {exc}).") from None
+            raise _Hint("numpy could not line up each row's maximum or sum with the row: reduce with "
+                        "keepdims=True (z.max(axis=-1, keepdims=True), e.sum(axis=-1, keepdims=True)), so that "
+                        f"the result keeps its axis and broadcasts back over the row (numpy said: {exc}).") from None
         raise
     return _result(got, "my_softmax")
 

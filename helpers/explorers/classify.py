@@ -12,7 +12,8 @@ as the image flows through the network:
 
 The logits and probabilities are bar charts whose bars change height in
 place; the true class's bar is dark, the others grey. The readout says what
-each head predicts, with p(cat) and every logit in numbers.
+each head predicts and whether that is correct (never "right", which would
+read as the right half), with p(cat) and every logit in numbers.
 
 :meth:`ClassifierExplorer.snapshots` draws the static small multiples that
 follow the view in the notebook: the sprite at a few positions, with both
@@ -251,7 +252,7 @@ class ClassifierExplorer(Explorer):
                  f"the {where}: {seen})"]
         width = max(len(h["label"]) for h in state["heads"])
         for head in state["heads"]:
-            verdict = "right" if head["pred"] == state["true"] else "WRONG"
+            verdict = "correct" if head["pred"] == state["true"] else "WRONG"  # not "right": that is a half
             p_true = "" if name == "cat" else f", p({name}) = {head['p_true']:.3f}"
             logits = ", ".join(f"{c} {v:+.2f}" for c, v in zip(CLASSES, head["logits"]))
             lines.append(f"{head['label']:<{width}}: predicts {head['pred_name']} (p = {head['p_pred']:.3f}, "
@@ -279,7 +280,7 @@ class ClassifierExplorer(Explorer):
             self.col.value = c
             states.append(self.state)
         self.col.value = old
-        fig = Figure(figsize=(2.3 * len(cols), 6.6), dpi=80, layout="constrained")
+        fig = Figure(figsize=(2.6 * len(cols), 7.4), dpi=80, layout="constrained")
         FigureCanvasAgg(fig)
         axes = fig.subplots(3, len(cols), squeeze=False, height_ratios=[1.1, 1, 1])
         edge = self._region_edge()
@@ -289,19 +290,19 @@ class ClassifierExplorer(Explorer):
             ax.imshow(s["x"], cmap=CMAPS["image"], vmin=0, vmax=1, interpolation="nearest")
             if edge is not None:
                 ax.axvline(edge, color="tab:orange", linewidth=1.2, linestyle="--")
-            style_axes(ax, f"{s['sprite']} at column {s['col']}\n({s['region']})", fontsize=9)
+            style_axes(ax, f"{s['sprite']} at column {s['col']}\n({s['region']})", fontsize=11)
             for h, head in enumerate(s["heads"]):
                 ax = axes[1 + h, j]
                 colors = [TRUE_COLOR if i == s["true"] else OTHER_COLOR for i in range(len(CLASSES))]
                 ax.bar(range(len(CLASSES)), head["probs"], color=colors)
                 for i, p in enumerate(head["probs"]):
-                    ax.text(i, p + 0.03, f"{p:.2f}", ha="center", va="bottom", fontsize=8)
-                ax.set_xticks(range(len(CLASSES)), short, fontsize=9)
+                    ax.text(i, p + 0.03, f"{p:.2f}", ha="center", va="bottom", fontsize=10)
+                ax.set_xticks(range(len(CLASSES)), short, fontsize=11)
                 ax.set_ylim(0, 1.25)
                 ax.set_yticks([0, 0.5, 1])
-                ax.tick_params(axis="y", labelsize=8)
-                verdict = "right" if head["pred"] == s["true"] else "wrong"
-                ax.set_title(f"{head['kind']}: {head['pred_name']} ({verdict})", fontsize=9)
+                ax.tick_params(axis="y", labelsize=10)
+                verdict = "correct" if head["pred"] == s["true"] else "wrong"
+                ax.set_title(f"{head['kind']}: {head['pred_name']} ({verdict})", fontsize=11)
                 if j == 0:
-                    ax.set_ylabel(f"p, {head['kind']} head", fontsize=9)
+                    ax.set_ylabel(f"p, {head['kind']} head", fontsize=11)
         return fig
