@@ -796,7 +796,7 @@ class Model:
         """Total number of learned numbers."""
         return sum(p.value.size for p in self.params())
 
-    def predict_proba(self, x, batch_size: int = 500) -> np.ndarray:
+    def predict_proba(self, x, batch_size: int = 100) -> np.ndarray:
         """Class probabilities ``(N, K)`` (softmax of the logits), computed in batches."""
         x = as_float_array(x, "x")
         batch_size = positive_int(batch_size, "batch_size")
@@ -804,7 +804,7 @@ class Model:
         self.forget()
         return np.concatenate(parts, axis=0)
 
-    def predict(self, x, batch_size: int = 500) -> np.ndarray:
+    def predict(self, x, batch_size: int = 100) -> np.ndarray:
         """The most probable class of each image, ``(N,)`` integers."""
         return self.predict_proba(x, batch_size).argmax(axis=1)
 
@@ -1047,7 +1047,7 @@ def _check_data(model: Model, x, y, xname: str = "x", yname: str = "y"):
     return x, y
 
 
-def evaluate(model: Model, x, y, batch_size: int = 500) -> tuple[float, float]:
+def evaluate(model: Model, x, y, batch_size: int = 100) -> tuple[float, float]:
     """Mean cross-entropy loss and accuracy (fraction correct) of ``model`` on ``(x, y)``.
 
     ``x`` is ``(N, C, H, W)``, ``y`` integer labels ``(N,)``.
