@@ -76,14 +76,17 @@ np.set_printoptions(linewidth=120)
 # response *anywhere* in the image. It cannot see where that response was. So
 # can it ever tell an object in the top-left corner from the same object in the
 # bottom-right corner? With circular padding, no: one image is a circular shift
-# of the other, and convolutions with circular padding, ReLU and a global pool
-# make a network exactly invariant to circular shifts (notebooks 02 and 04).
-# With zero padding, the border gets in the way.
+# of the other, and a convolution with circular padding, then ReLU, then a
+# global pool is exactly invariant to circular shifts (notebook 04 showed this
+# for shifts by multiples of the total stride; this network has no pooling
+# before the global one, so its stride is 1 and every shift counts). With zero
+# padding, the border gets in the way.
 #
 # A tiny example first. A 1x3 filter `[-1, -1, 1]` responds to "ink on my
 # right, nothing in the middle or on my left": the left edge of an object, seen
 # from the left. Put a 2x2 block in the top-left or the bottom-right corner of a
-# 5x5 image and take the `"same"` (zero-padded) correlation:
+# 5x5 image and take the `"same"` (zero-padded) correlation, then, for
+# comparison, only the global max of the circular one:
 
 # %%
 w_edge = np.array([[-1.0, -1.0, 1.0]])
@@ -93,30 +96,36 @@ bottom_right = np.zeros((5, 5))
 bottom_right[3:, 3:] = 1
 for name, img in (("top-left", top_left), ("bottom-right", bottom_right)):
     m = conv2d(img, w_edge, padding="same")
-    print(f"{name} block, map:\n{m.astype(int)}\nglobal max = {m.max():g}\n")
+    m_circ = conv2d(img, w_edge, padding="circular")
+    print(f"{name} block, zero padding, map:\n{m.astype(int)}\nglobal max = {m.max():g}; "
+          f"with circular padding: {m_circ.max():g}\n")
 
 # %% [markdown]
 # The window that would see the top-left block's left edge from outside is
 # centred at column -1: it does not exist, so its response is lost. For the
-# block in the other corner the same window lies inside the image. The global
-# max (0 against 1) now says which corner the block is in.
+# block in the other corner the same window lies inside the image. With zero
+# padding the global max (0 against 1) says which corner the block is in. With
+# circular padding that window wraps around to column 4, sees the block's left
+# edge, and both corners give a global max of 1.
 #
 # ### The experiment
 #
 # Kayhan & van Gemert (CVPR 2020) showed that convolutional networks exploit
 # exactly this to learn *absolute* position. Here is a small version of their
 # experiment. The same cat sits in the top-left or the bottom-right corner,
-# `gap` pixels from the border, with light noise. One convolution layer (8
-# filters), ReLU, a global max pool and a dense layer are trained to say which
-# corner (`helpers.positions.corner_experiment`: 256 images, 64 Adam steps).
+# `gap` pixels from the border, plus Gaussian noise of standard deviation 0.1
+# (fresh noise in every image). One convolution layer (8 filters), ReLU, a
+# global max pool and a dense layer are trained to say which corner
+# (`helpers.positions.corner_experiment`: 256 images, 64 Adam steps).
 
 # %%
 examples = [corner_image(c, g) for g in (0, 2) for c in CORNERS]
 small_multiples(examples, [f"{c}, gap {g}" for g in (0, 2) for c in CORNERS], kind="image", panel=1.6)
 
 # %% [markdown]
-# *The two classes, without noise: the cat touching the top-left or the
-# bottom-right border (gap 0), and 2 pixels away from it (gap 2).*
+# *The two classes, without noise. Left pair: the cat touching the top and
+# left (or bottom and right) border, gap 0. Right pair: 2 pixels of background
+# between the cat and the border, gap 2.*
 #
 # Test accuracy on 400 fresh images, for three random seeds (each seed draws
 # other initial weights and other training images). "zero" is zero padding
@@ -146,10 +155,10 @@ print("chance (mean within 5 points of 50%):", [key for key, m in means.items() 
 # filters, or pad circularly, and the network is at chance.
 #
 # Gap 1 with 3x3 filters lies in between: every window that sees the cat
-# exists, yet the network is right 60% to 70% of the time, depending on the
-# seed. The windows centred on the image's outer row and column see the cat
-# *and* one pixel of padding, and the padding is the only place in the image
-# without noise. Take the noise away and the cue is gone: padding then looks
+# exists, yet the network is right about 60% to 70% of the time, depending on
+# the seed (mean 64.7%). The windows centred on the image's outer row and
+# column see the cat *and* one pixel of padding, and the padding is the only
+# place in the image without noise. Take the noise away and the cue is gone: padding then looks
 # exactly like background, and the two corners give the same features.
 
 # %%
@@ -158,23 +167,30 @@ assert no_noise == [0.5, 0.5, 0.5]
 print("zero padding, 3x3, gap 1, no noise: test accuracy", [f"{a:.1%}" for a in no_noise])
 
 # %% [markdown]
-# The border is a weak cue here, but a network finds even a weak cue if it
-# helps. Real networks stack many layers, and the reach of the last layer (its
-# receptive field) is large: Kayhan & van Gemert found that deep networks can
-# exploit absolute position far from the border.
+# The border is a weak cue here, but training finds even a weak cue if it
+# lowers the loss. Real networks stack many layers, and the reach of the last
+# layer (its receptive field: the part of the input one output value depends
+# on) is large: Kayhan & van Gemert found that deep networks can exploit
+# absolute position far from the border.
 #
 # ### Live view: move the cat away from the corner
 #
 # The slider sets the gap between the cat and the border; the toggles choose
-# the corner and the padding. Both networks were trained with the cat touching
-# the corners (gap 0, seed 0); the images here have no noise, so from gap 1 on
-# the padding looks exactly like background. Panels: the input with the
-# padding drawn outside the orange frame (zeros are white; circular padding
-# shows the other side of the image); the responses of the *deciding filter* (the one that carries the
-# decision, see the readout) for every window that overlaps the image, those
-# centred outside the frame included; the filter's weights; the network's two
-# probabilities. The cross marks the strongest response the global max pool
-# sees, the orange circle a stronger one that zero padding lost.
+# the corner and the padding. Two networks, one per padding, were trained with
+# the cat touching the corners (gap 0, seed 0). The images here have no noise,
+# so from gap 1 on the padding looks exactly like background.
+#
+# The panels, from left to right:
+# - the input, with the 1-pixel band of padding drawn outside the orange frame
+#   (zeros are white; circular padding shows the other side of the image);
+# - the responses of the *deciding filter* for every window that overlaps the
+#   image, those centred outside the frame included. The deciding filter is
+#   the one of the 8 whose pooled value differs most between the two corners,
+#   weighted by how much the dense layer listens to it; the text under the
+#   view names it. The cross marks the strongest response the global max pool
+#   sees, the orange circle a stronger one that zero padding lost;
+# - that filter's 3x3 weights;
+# - the network's two probabilities.
 
 # %%
 PositionLeakExplorer()
@@ -202,33 +218,55 @@ for i, ax in enumerate(fig.axes):  # the image's border, and the lost responses,
 fig
 
 # %% [markdown]
-# *Each pair: the input with its 1-pixel band of padding outside the orange
-# frame, and the deciding filter's response to every window; the windows
-# centred outside the frame are computed only with circular padding. The cross
-# marks the strongest response the network sees, the circle a stronger one that
-# zero padding lost. This filter is a left-edge detector (its weights are in
-# the live view), and a strong response from it votes "bottom-right". The cat
-# touching the top-left border has its left edge on the border: the bright
-# stripe just left of it lies outside the frame and is lost, so the answer is
-# top-left (0.98). For the bottom-right cat the stripe lies inside: bottom-right
-# (0.99). At gap 1 the stripe is inside for both corners, and the top-left cat
-# gets the bottom-right answer (p(top-left) = 0.01). Circular padding: the
-# wrapped cat shows in the padding band, nothing is lost, both corners give the
-# same features, and p stays near 0.5.*
+# *Four states, two per row; in each pair, the input with its 1-pixel band of
+# padding outside the orange frame, then the deciding filter's response to
+# every window (bright: strong). The view draws the windows centred outside
+# the frame for both paddings, but the network computes them only with
+# circular padding; with zero padding they are lost. The cross marks the
+# strongest response the network sees, the circle a stronger one that zero
+# padding lost. Look at the bright vertical stripe left of the cat. Top left:
+# the cat touches the top-left border, the stripe lies outside the frame and
+# is lost, and the answer is top-left (0.98). Top right: for the bottom-right
+# cat the stripe lies inside, and the answer is bottom-right (0.99). Bottom
+# left: at gap 1 the stripe is inside for the top-left cat too, and it gets
+# the bottom-right answer (p(top-left) = 0.01). Bottom right: with circular
+# padding the wrapped cat shows in the padding band, nothing is lost, and the
+# answer is near a coin toss (0.45).*
 #
+# Why the stripe votes "bottom-right": the deciding filter of the zero-padding
+# network is a left-edge detector like `[-1, -1, 1]` above (mostly negative
+# weights in its left and middle columns, positive in its right one), and the
+# dense layer gives its pooled value a larger weight for bottom-right than for
+# top-left. With circular padding, both corners give the same pooled features.
+
+# %%
+leak.padding.value, leak.distance.value = "zero", 0  # the last state above was circular
+s_zero = leak.state
+print(f"zero padding, deciding filter {s_zero['filter']}, weights:\n{np.round(s_zero['kernel'], 1) + 0.0}")
+print(f"its vote, dense weight for top-left minus bottom-right: {s_zero['vote']:.2f}")
+assert (s_zero["kernel"][:, :2].sum(axis=0) < 0).all() and (s_zero["kernel"][:, 2] > 0).all()
+assert s_zero["vote"] < 0
+leak.padding.value = "circular"
+assert leak.state["feature_gap"] < 1e-9
+print("circular padding: the pooled features of the two corners differ by less than 1e-9")
+
+# %% [markdown]
 # ## 2. How much position is in the features
 #
 # If the border is visible, where else does position hide? Islam, Jia & Bruce
 # (ICLR 2020) trained a readout on the features of image classifiers to
 # predict each pixel's position, and found that it can, and that zero padding
 # is a main source. Our version trains no network: a stack of **random**
-# convolutions (`helpers.positions.RandomStack`: 3x3, 32 filters, ReLU, two
-# 2x2 max pools, then three more layers; 28x28 in, 7x7 maps out), and only a
-# linear readout is fitted.
+# convolutions (`helpers.positions.RandomStack`: five 3x3 convolution layers
+# with 32 filters each, every one followed by ReLU, the first two also by a
+# 2x2 max pool; 28x28 in, 32 maps of 7x7 out), and only a linear readout is
+# fitted.
 #
 # Start with a blank image. Every position looks the same, so any difference
 # between the feature vectors at different positions can only come from the
-# border. One of the 32 feature maps:
+# border. Here is the one of the 32 feature maps that varies most across
+# positions, and a count of the different 32-number feature vectors among the
+# 49 positions:
 
 # %%
 stack = RandomStack.random(seed=0)
@@ -249,11 +287,15 @@ for padding, name in (("same", "zero"), ("circular", "circular")):
 # floating-point sums), and no readout can tell them apart.
 #
 # Now a **linear readout**: for each position `(i, j)` of the 7x7 map, predict
-# `(i, j)` from its 32 features `f` by least squares,
-# `[row, col] ≈ [f_1, ..., f_32, 1] @ coef`. Fit `coef` on the features of 20
-# random noise images, test on 10 others, and score with
-# $R^2 = 1 - \sum (y - \hat y)^2 / \sum (y - \bar y)^2$: 1 is perfect, 0 is no
-# better than always guessing the middle.
+# `(i, j)` from the 32 features `f` at that position by least squares,
+# `[row, col] ≈ [f_1, ..., f_32, 1] @ coef`, with one `coef` (33x2) shared by
+# all positions. Fit `coef` on the features of 20 random noise images, test on
+# 10 others, and score the predicted rows (and, separately, columns) with the
+# coefficient of determination
+# $R^2 = 1 - \sum (y - \hat y)^2 / \sum (y - \bar y)^2$,
+# where $y$ is the true row, $\hat y$ the prediction and $\bar y$ the mean row
+# (3, the middle). 1 is perfect; 0 is no better than always guessing the
+# middle; below 0 is worse than that.
 
 # %%
 lines = [f"{'padding':<9} {'stack seed':>10} {'R^2 row':>8} {'R^2 col':>8}"]
@@ -289,24 +331,29 @@ axes[0].legend(fontsize=8)
 fig
 
 # %% [markdown]
-# *Predicted against true row on the test images (stack seed 0), mean and
-# standard deviation over the 70 positions of each row. With zero padding the
-# points follow the diagonal; with circular padding every prediction is about
-# 3, the middle row: the features carry no position.*
+# *Predicted against true row on the test images (stack seed 0): for each true
+# row, the mean and standard deviation of the predictions at its 70 positions
+# (7 columns x 10 test images). With zero padding the points follow the grey
+# diagonal; with circular padding every prediction is about 3, the middle row:
+# the features carry no position. (The slightly negative R^2 is the readout
+# fitting the noise of its 20 training images, which does not carry over to
+# the test images.)*
 #
 # Position information is therefore not something a network has to *learn* to
 # extract from the image: zero padding writes it into the features from the
-# first layer on. Each 3x3 layer carries the border's influence one step
-# further inwards, so after five layers and two poolings it reaches every
-# position of the 7x7 map (the blank image above).
+# first layer on. Each 3x3 layer carries the border's influence one cell of
+# its map further inwards, so after five layers and two poolings it reaches
+# every position of the 7x7 map (the blank image above: 49 different vectors).
 #
 # ## 3. Aliasing in a trained network
 #
 # Notebook 02 showed the second crack: a stride of 2 follows only even shifts.
-# A 1-pixel shift makes max pooling sample the other polyphase component, and
-# blurring before subsampling (BlurPool, Zhang 2019) makes the two components
-# much more alike. There the networks had random weights. Does it matter for a
-# trained classifier?
+# Max pooling is a *dense max* (the 2x2 max at every position), of which it
+# keeps one of four interleaved grids of every second pixel (the *polyphase
+# components*). A 1-pixel shift makes it keep another grid, with different
+# numbers. Blurring before subsampling (BlurPool, Zhang 2019) makes the
+# components much more alike. There the networks had random weights. Does it
+# matter for a trained classifier?
 #
 # We take notebook 04's network with its global max pooling head (16 channels,
 # two conv-ReLU-pool stages, zero padding) and train it on the four sprites
@@ -323,7 +370,10 @@ print("parameters:", {name: model.n_params() for name, model in models.items()})
 # A small example first. Among noisy test images (noise 0.25, five times the
 # training noise), take the first one whose answer from the max-pooling network
 # changes when the image moves 1 pixel to the right. Shift it right by 0 to 4
-# pixels and print each network's probability for its true class.
+# pixels and print each network's probability for its true class, and its
+# top-1 class (the class with the largest probability). All shifts in this
+# section are circular: the noise that leaves one side comes back on the
+# other, and the sprite never reaches the border.
 
 # %%
 x_noisy, y_noisy = centred_test_set(200, noise=0.25, seed=7)
@@ -338,23 +388,25 @@ for name, model in models.items():
 
 # %% [markdown]
 # The max-pooling network gives one set of numbers for even shifts and
-# another for odd ones, and for this image even its answer alternates. That is
-# the polyphase identity of notebook 02 at work: an even shift moves the first
-# pooled map by whole cells, an odd one makes it sample the other pixels (the
-# global max on top makes the second pooling's phase irrelevant). The
-# blur-pooling network's probability barely moves, but this image sits almost
-# on a tie between two classes, so a small move can still change its answer.
-# Two measures turn this into statistics:
+# another for odd ones (equal to the three decimals printed), and for this
+# image even its answer alternates. That is the polyphase identity of
+# notebook 02 at work: an even shift moves the first pooled map by whole
+# cells, an odd one makes it keep another grid of pixels (the global max on
+# top makes the second pooling's grid irrelevant). The blur-pooling network's
+# probability moves by at most 0.03, yet its answer changes at shift 1: this
+# image sits almost on a tie between plus and x, so even a small move can tip
+# it. One image proves little; two measures turn this into statistics:
 #
 # - **consistency** (Zhang 2019): the fraction of images whose top-1 class is
-#   the same for two random shifts of the image (here up to 4 pixels in each
-#   direction; the sprites stay on the canvas);
+#   the same for two random shifts of the image (here each shift is drawn from
+#   -4 to 4 pixels in each direction);
 # - **P(flip)**: the probability that a 1-pixel shift (down or right) changes
 #   the top-1 class (Azulay & Weiss 2019), and **mean |dp|**, the mean absolute
 #   change of the probability of the predicted class under those shifts.
 #
 # On 200 test images like the training ones (noise 0.05), and on 200 much
-# noisier ones (noise 0.25), where many images lie near a decision boundary:
+# noisier ones (noise 0.25), where many images lie near a *decision boundary*
+# (two classes almost tied for the largest probability):
 
 # %%
 x_clean, y_clean = centred_test_set(200, noise=0.05, seed=7)
@@ -380,12 +432,13 @@ print(f"noisy images: a 1-pixel shift flips the max-pooling network "
 # %% [markdown]
 # On images like the training ones, neither network ever changes its answer:
 # the sprites are easy and every probability is far from a tie. The
-# probabilities still move, and blur pooling halves how much. On the noisy
-# images, where answers are closer to a tie, a 1-pixel shift flips the
-# max-pooling network's answer several times as often as the blur-pooling
-# network's. Blur pooling did not make this network more *accurate*: on the
-# noisy images it is less accurate (69.0% against 78.5%; both networks were
-# trained for only 32 steps, on clean images). It made it more *consistent*.
+# probabilities still move, and blur pooling halves how much (mean |dp| 0.032
+# against 0.016). On the noisy images, where answers are closer to a tie, a
+# 1-pixel shift flips the max-pooling network's answer 4.5 times as often as
+# the blur-pooling network's. Blur pooling did not make this network more
+# *accurate*: on the noisy images it is less accurate (69.0% against 78.5%;
+# both networks were trained for only 32 steps, on images with noise 0.05).
+# It made it more *consistent*.
 #
 # The published figures on ImageNet tell the same story at scale. Zhang (ICML
 # 2019) measured consistency under random shifts: ResNet50 89.20% -> 91.31%
@@ -395,7 +448,9 @@ print(f"noisy images: a 1-pixel shift flips the max-pooling network "
 # same image different answers for about one image in ten. Azulay & Weiss (JMLR
 # 2019) showed that a 1-pixel shift changes the top-1 class of modern networks
 # with a probability of the order of 30% (as later work summarises their
-# results), and traced it to subsampling that ignores the sampling theorem.
+# results), and traced it to subsampling that ignores the sampling theorem
+# (the aliasing of notebook 02). These are published numbers, not measured
+# here.
 #
 # Our numbers are not comparable one to one (four sprites instead of a thousand
 # classes, a network trained for seconds), but they point the same way: on the
@@ -406,8 +461,9 @@ print(f"noisy images: a 1-pixel shift flips the max-pooling network "
 #
 # A convolution shares each filter over all *positions*; that is why it is
 # equivariant to shifts (notebook 03). A turned cat is a different story. Here
-# is `rot90`, a quarter turn counter-clockwise, on a tiny array, and the ear
-# filter's response to the cat before and after the turn:
+# is `rot90`, a quarter turn counter-clockwise, on a tiny array, and the
+# strongest response of the ear filter of notebook 01 (it responds most, 3, at
+# the tip of the cat's left ear) to the cat before and after the turn:
 
 # %%
 print(rot90(np.array([[1, 2], [3, 4]])).astype(int))
@@ -422,14 +478,24 @@ for r in range(4):
 # have to learn each from cats shown in that orientation.
 #
 # **Group convolution** (Cohen & Welling, ICML 2016) builds the orientations
-# in. For the four quarter turns, the group is called **p4**. The first layer,
-# the **lifting layer**, correlates the image with the four turned copies of
-# each filter,
+# in. The word *group* is from algebra: a set of transformations in which doing
+# two one after the other gives another member of the set, and every member
+# can be undone by another. The four quarter turns (0, 90, 180, 270 degrees)
+# form a group; together with all shifts they form the group called **p4**,
+# and a group convolution shares each filter over all of p4: every position
+# *and* every quarter turn.
+#
+# The first layer, the **lifting layer**, correlates the image with the four
+# turned copies of each filter,
 #
 # $$\text{out}[r] = \operatorname{corr}(x, R^r w), \qquad r = 0, 1, 2, 3,$$
 #
-# where $R$ turns a kernel by 90 degrees (`np.rot90`). Its output has a new
-# axis, the **orientation** `r`, in front of the spatial ones.
+# where $R$ turns a kernel by 90 degrees (`np.rot90`) and $R^r$ means $r$
+# such turns. Its output has a new axis, the **orientation** `r`, in front of
+# the spatial ones: for each filter, four maps (the *orientation channels*),
+# one per turn of the filter. The name: an image is a function of position;
+# the output is a function of position *and* orientation, "lifted" to a
+# bigger space.
 #
 # ### Exercise 1: the lifting layer
 #
@@ -459,7 +525,12 @@ check_lift(my_lift)
 # in the upright cat, the filter turned by 90 degrees (r = 1) sees in the
 # turned cat, so the map of orientation 0 comes out, turned, as the map of
 # orientation 1. As a law: `lift(rot90(x)) == rotate_p4(lift(x))`, where
-# `rotate_p4` turns every map and rolls the orientation axis by one.
+# `rotate_p4` turns every map and *rolls* the orientation axis by one (as
+# `np.roll`: map 0 moves to slot 1, 1 to 2, 2 to 3, and 3 back to 0).
+#
+# This is equivariance again, with a twist: the output does not move the
+# same way as the input (a turn), but in a way fixed in advance (a turn and a
+# roll). That is all later layers need.
 
 # %%
 lifted = lift(cat, EAR)
@@ -474,7 +545,9 @@ print("lift(rot90(cat, r)) == rotate_p4(lift(cat), r) exactly, for r = 0, 1, 2, 
 # The next layers must keep this structure. A **group layer** takes a p4 map
 # (channels `c`, orientations `s`) and its filter has an orientation axis
 # too. For output orientation `r` the *whole* filter is turned: each slice is
-# rotated by `r` and the filter's orientation axis is rolled by `r`,
+# rotated by `r` and the filter's orientation axis is rolled by `r` (a turned
+# input has its orientations rolled, so the turned filter must look for them
+# in the rolled slots),
 #
 # $$\text{out}[r] = \sum_{c,\,s} \operatorname{corr}\big(x[c, s],\; R^r\, w[c, (s - r) \bmod 4]\big).$$
 #
@@ -555,8 +628,9 @@ assert all(not np.allclose(plain_net.forward(rot90(cat, r)[None, None]), plain_n
 # convolution. (And the p4 network still shares over positions: exercise 2
 # checks that it keeps the shift properties of notebooks 01 to 04.)
 #
-# With arbitrary weights (not rounded) the features differ by about 1e-15, the
-# rounding of the same sums added in another order:
+# With arbitrary weights (not rounded) the features differ only by rounding:
+# the same sums, added in another order. The differences stay far below
+# 1e-12:
 
 # %%
 p4_float = make_p4_cnn(channels=8, padding="circular", seed=0)
@@ -600,12 +674,15 @@ small_multiples(frames, titles, kind=(["image"] + ["magnitude"] * 4) * 4, ncols=
 
 # %% [markdown]
 # *Four rows, the cat turned by 0, 90, 180 and 270 degrees, then the lifting
-# layer's maps for the ear filter in its four orientations. The cross (a
-# response of 3, the full ear) walks one column to the right at each turn:
+# layer's maps for the ear filter in its four orientations (bright: strong
+# response, one colour scale from 0 to 3 for all). Follow the cross (a
+# response of 3, the full ear): it walks one column to the right at each turn,
 # orientation 0 for the upright cat, 90 for the cat turned by 90 degrees, and
-# so on; each map is the previous row's neighbour, turned. A plain CNN with the
-# ear filter has only the first of these four columns: for the turned cats it
-# finds no full ear (its maximum is 2, not 3).*
+# so on. Every map is the map one row up and one column to the left, turned a
+# quarter turn (for the 0° column, take the 270° column). A plain CNN with
+# the ear filter has only the first of these four columns: for the turned
+# cats it finds no full ear (its maximum is 2, not 3, as printed at the start
+# of this section).*
 #
 # ### Exercise 2: predict, then check
 #
@@ -635,8 +712,11 @@ check_invariance_prediction(prediction)
 
 # %% [markdown]
 # Now run both networks on the cat. Each number is the largest change of the
-# output over a few variants of the transformation (shifts right, down and
-# diagonal; turns by 90, 180 and 270 degrees); 0 means exactly invariant.
+# output over a few variants of the transformation (circular shifts right,
+# down and, for 2 pixels, diagonal; turns by 90, 180 and 270 degrees). A
+# number above 0 proves that the network is not invariant. A 0 shows only that
+# this image did not change the output; that it never does is what the
+# arguments above (stride, turn and roll) prove.
 
 # %%
 net_a = quantize_weights(Model([Conv2D(1, 8, 3, "circular", rng=0), ReLU(), MaxPool2D(2), GlobalAvgPool()]))
@@ -676,11 +756,12 @@ for name, net in (("A", net_a), ("B", net_b)):
 #
 # ## Summary
 #
-# - Zero padding makes the border visible. A network with a global max pool,
-#   blind to position in theory, learns which corner a cat is in (100%) while
-#   windows that would see the cat fall outside the image; one pixel further
-#   it still does better than chance, from the padding seen next to the cat.
-#   Further away, or with circular padding, it is at chance (50%).
+# - Zero padding makes the border visible. A network whose global max pool
+#   throws away where each response was still learns which corner a cat is
+#   in (100%) while windows that would see the cat fall outside the image;
+#   one pixel further it does better than chance (about 65%), from the
+#   padding seen next to the cat. Further away, or with circular padding, it
+#   is at chance (50%).
 # - A linear readout recovers each position from the features of a random
 #   zero-padded stack (R^2 of 0.9 or more); with circular padding every
 #   position has the same features (R^2 about 0).
