@@ -1,11 +1,18 @@
-"""Notebook 01, exercise 3: the prediction of where zero padding stays exact."""
+"""Notebook 01, exercises 3 and 4: where the stride-2 peak goes, and where zero padding stays exact."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from helpers.checks.equivariance import EXACT_QUESTION, check_exact_columns, exact_columns
+from helpers.checks.equivariance import (
+    EXACT_QUESTION,
+    PEAK_QUESTION,
+    check_exact_columns,
+    check_strided_peak,
+    exact_columns,
+    strided_peak,
+)
 from helpers.ops import conv2d, shift
 from helpers.sprites import cat_at
 
@@ -64,3 +71,50 @@ def test_stub_is_todo(capsys):
     assert capsys.readouterr().out.startswith("NOT YET")
     check_exact_columns((3, 16))
     assert capsys.readouterr().out.startswith("PASS")
+
+
+# --------------------------------------------------------------------------
+# Exercise 3: where the stride-2 peak goes
+# --------------------------------------------------------------------------
+
+def measured_strided_peak() -> tuple[int, int]:
+    """Run the experiment of the question: shift the cat, take the stride-2 ear map, find its unique maximum."""
+    from helpers.filters import FILTERS
+
+    (r, c), (dy, dx) = PEAK_QUESTION["start"], PEAK_QUESTION["shift"]
+    m = conv2d(shift(cat_at(r, c), dy, dx), FILTERS["ear"], padding="circular", stride=2)
+    (peak,) = np.argwhere(m == m.max())
+    return tuple(int(v) for v in peak)
+
+
+def test_strided_peak_formula_matches_measurement():
+    assert strided_peak() == measured_strided_peak() == (7, 2)
+
+
+def test_strided_peak_rejects_odd_positions():
+    with pytest.raises(ValueError, match="even"):
+        strided_peak((9, 9), (6, 24))
+
+
+@pytest.mark.parametrize("answer", [(7, 2), [7, 2], (np.int64(7), np.int64(2))])
+def test_strided_peak_accepts_the_right_answer(answer):
+    result = check_strided_peak.grade(answer)
+    assert result.passed and "(7, 2)" in result.message
+
+
+@pytest.mark.parametrize("answer, hint", [
+    ((14, 4), "FULL map"),              # forgot that stride 2 halves the coordinates
+    ((7, 16), "circular"),              # forgot the wrap-around
+    ((14, 32), "two things are missing"),
+    ((2, 7), "swapped"),
+    ((5, 5), "not quite"),
+    ("north-east", "pair of integers"),
+])
+def test_strided_peak_rejects_typical_mistakes(answer, hint):
+    result = check_strided_peak.grade(answer)
+    assert not result.passed and hint in result.message
+
+
+def test_strided_peak_unanswered_is_to_do():
+    result = check_strided_peak.grade(None)
+    assert not result.passed and "TO DO" in str(result).upper()

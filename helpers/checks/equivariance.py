@@ -1,4 +1,4 @@
-"""Checkers for notebook 01: the shift, the loop convolution, where zero padding stays exact."""
+"""Checkers for notebook 01: the shift, the loop convolution, the stride-2 peak, where zero padding stays exact."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import numpy as np
 from ..ops import conv2d, shift
 from .core import checker, fail, ok
 
-__all__ = ["check_shift", "check_conv2d", "check_exact_columns", "exact_columns", "EXACT_QUESTION"]
+__all__ = ["check_shift", "check_conv2d", "check_strided_peak", "strided_peak", "PEAK_QUESTION",
+           "check_exact_columns", "exact_columns", "EXACT_QUESTION"]
 
 _RNG = np.random.default_rng(1234)
 _X = _RNG.integers(0, 10, size=(5, 7)).astype(float)
@@ -132,3 +133,50 @@ def check_exact_columns(predicted):
                     "on its left.")
     return fail(f"not quite. Work out the radius r of a {k}x{k} filter, then count the empty columns "
                 f"between the {cat}-pixel-wide cat and each border of the {n}-pixel-wide image.")
+
+
+#: Exercise 3 of notebook 01: the cat at ``start`` (its ear tip on the stride-2 grid) is shifted
+#: circularly by ``shift`` on a ``canvas`` x ``canvas`` image; where is the stride-2 ear map's peak?
+PEAK_QUESTION = {"start": (8, 8), "shift": (6, 24), "canvas": 28}
+
+
+def strided_peak(start=PEAK_QUESTION["start"], shift_by=PEAK_QUESTION["shift"],
+                 canvas: int = PEAK_QUESTION["canvas"]) -> tuple[int, int]:
+    """Peak of the stride-2 ear map after a circular shift with even ``dy`` and ``dx``.
+
+    The ear tip is the cat's top-left pixel; the full map's peak moves with it,
+    modulo the canvas; the stride-2 map keeps every second pixel, so its peak
+    is at half those coordinates (on a map of ``canvas // 2`` pixels).
+    """
+    (r, c), (dy, dx) = start, shift_by
+    if r % 2 or c % 2 or dy % 2 or dx % 2:
+        raise ValueError(f"start and shift_by must be even so that the tip stays on the stride-2 grid, "
+                         f"got start={start}, shift_by={shift_by}")
+    return ((r + dy) % canvas) // 2, ((c + dx) % canvas) // 2
+
+
+@checker
+def check_strided_peak(predicted):
+    """``predicted`` is ``(row, col)``: the stride-2 ear map's peak after the shift of :data:`PEAK_QUESTION`."""
+    try:
+        row, col = (int(v) for v in predicted)
+    except (TypeError, ValueError):
+        return fail(f"give the prediction as a pair of integers (row, column), got {predicted!r}.")
+    (r, c), (dy, dx), n = PEAK_QUESTION["start"], PEAK_QUESTION["shift"], PEAK_QUESTION["canvas"]
+    want = strided_peak()
+    if (row, col) == want:
+        return ok(f"the full map's peak moves to ({(r + dy) % n}, {(c + dx) % n}) (the shift wraps around), "
+                  f"and the stride-2 map holds it at half those coordinates: {want}.")
+    if (row, col) == ((r + dy) % n, (c + dx) % n):
+        return fail("that is where the peak of the FULL map goes. The stride-2 map keeps only every second "
+                    "pixel: its pixel (i, j) is the full map's pixel (2i, 2j).")
+    if (row, col) == ((r + dy) // 2, (c + dx) // 2) or (row, col) == (r // 2 + dy // 2, c // 2 + dx // 2):
+        return fail(f"the shift is circular: what leaves the right side comes back on the left. The stride-2 "
+                    f"map has only {n // 2} columns, so column {(c + dx) // 2} does not exist.")
+    if (row, col) == (r + dy, c + dx) or (row, col) == (r // 2 + dy, c // 2 + dx):
+        return fail("two things are missing: the shift wraps around the image, and the stride-2 map is "
+                    "half as large as the image (a shift by k moves it by k / 2).")
+    if (row, col) == (want[1], want[0]):
+        return fail("rows and columns are swapped: dy moves the cat down (rows), dx moves it right (columns).")
+    return fail(f"not quite. Start from the stride-2 peak before the shift, {(r // 2, c // 2)}: a shift by an "
+                f"even k moves the stride-2 map by k / 2, circularly on its {n // 2} x {n // 2} grid.")

@@ -28,6 +28,7 @@ from helpers.checks.equivariance import (
     check_conv2d,
     check_exact_columns,
     check_shift,
+    check_strided_peak,
 )
 from helpers.explorers import EquivarianceExplorer
 from helpers.explorers.equivariance import VMAX
@@ -485,6 +486,31 @@ for k in (1, 3, 5):
 print("odd k: the stride-2 map is the full map's odd columns, moved by (k + 1) / 2")
 
 # %% [markdown]
+# ### Exercise 3: where does the peak go?
+#
+# The cat sits at `(8, 8)` and the stride-2 ear map has its peak, 3, at
+# `(4, 4)`. Now shift the cat **circularly** by `(dy, dx) = (6, 24)`: 6 rows
+# down and 24 columns right, so it leaves the right edge and comes back on
+# the left. Where is the peak of the new stride-2 map? Work it out without
+# running anything, then write it as `(row, column)`.
+
+# %% tags=["solution"]
+# BEGIN SOLUTION
+# STUB: predicted_peak = None  # (row, column) in the 14x14 stride-2 map
+predicted_peak = (7, 2)
+# END SOLUTION
+
+# %%
+check_strided_peak(predicted_peak)
+
+# %% [markdown]
+# Now run it:
+
+# %%
+moved = strided(shift(base8, 6, 24))
+print("stride-2 ear map after the shift: maximum", moved.max(), "at", np.argwhere(moved == moved.max()).tolist())
+
+# %% [markdown]
 # ## 7. Live view: move the cat yourself
 #
 # Drag the sliders (or click one and use the arrow keys); click the buttons to
@@ -523,7 +549,7 @@ small_multiples(frames, titles, ncols=3, vmax=VMAX, kind=["image", "signed", "si
 # rightmost column, where the circular shift expected the wrapped-around
 # response.*
 #
-# ## Exercise 3: predict, then run
+# ## Exercise 4: predict, then run
 #
 # Section 4 found, for zero padding, the cat columns where the error is exactly
 # zero: 1 to 18 for a 3x3 filter, 2 to 17 for a 5x5 filter. Now take a **7x7**
