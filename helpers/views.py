@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from PIL import Image as PILImage
 
-__all__ = ["CMAPS", "LiveFigure", "small_multiples", "style_axes"]
+__all__ = ["CMAPS", "LiveFigure", "small_multiples", "style_axes", "text_colour", "text_colour_on"]
 
 
 def _show_figures_inline() -> None:
@@ -189,6 +189,33 @@ class LiveFigure:
         return np.asarray(self.canvas.buffer_rgba()).copy()
 
 
+def text_colour_on(rgb) -> str:
+    """Black or white, whichever reads better on the colour ``rgb`` (components 0 to 1; alpha ignored).
+
+    The choice follows the colour's perceived lightness (Rec. 601 luma), so it
+    works for colour maps that run dark to light (``viridis``) as well as
+    light to dark (``gray_r``).
+    """
+    r, g, b = rgb[:3]
+    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
+
+
+def text_colour(kind_or_cmap: str, value: float, vmin: float = 0.0, vmax: float = 1.0) -> str:
+    """The text colour (:func:`text_colour_on`) for a cell whose ``value`` is drawn with a colour map.
+
+    ``kind_or_cmap`` is a colour meaning of :data:`CMAPS` (``"image"``,
+    ``"magnitude"``, ``"signed"``) or a matplotlib colour-map name; values
+    outside ``vmin..vmax`` are clipped, as the picture clips them.
+    """
+    name = CMAPS.get(kind_or_cmap, kind_or_cmap)
+    if not isinstance(name, str) or name not in colormaps:
+        raise ValueError(f"kind_or_cmap must be one of {', '.join(map(repr, CMAPS))} or a colour-map name, "
+                         f"got {kind_or_cmap!r}")
+    if vmax <= vmin:
+        raise ValueError(f"vmax must be larger than vmin, got vmin={vmin!r}, vmax={vmax!r}")
+    return text_colour_on(colormaps[name](float(np.clip((value - vmin) / (vmax - vmin), 0.0, 1.0))))
+
+
 def small_multiples(maps, titles, kind="signed", suptitle: str | None = None,
                     vmax: float | None = None, panel: float = 1.9, ncols: int | None = None,
                     markers=None, annotate: bool = False) -> Figure:
@@ -241,10 +268,8 @@ def small_multiples(maps, titles, kind="signed", suptitle: str | None = None,
         if annotate:
             cmap = colormaps[CMAPS[k]]
             for (r, c), v in np.ndenumerate(maps[i]):
-                # Text colour by the cell's perceived lightness: readable on gray_r and viridis alike.
-                red, green, blue, _ = cmap(float(np.clip(norm(v), 0.0, 1.0)))
-                dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
-                ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=8, color="white" if dark else "black")
+                colour = text_colour_on(cmap(float(np.clip(norm(v), 0.0, 1.0))))
+                ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=8, color=colour)
     if suptitle:
         fig.suptitle(suptitle, fontsize=11)
     return fig

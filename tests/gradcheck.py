@@ -28,3 +28,23 @@ def rel_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
     scale = max(np.abs(numeric).max(), np.abs(analytic).max())
     assert scale > 1e-8, "the gradient is all zeros: the check would test nothing"
     return float(np.abs(analytic - numeric).max() / scale)
+
+
+def check_layer(layer, x, rng) -> dict:
+    """Relative errors of ``layer.backward`` against finite differences of ``sum(forward(x) * r)``.
+
+    ``r`` is a random array of the output's shape; returns ``{"x": error, <param>: error, ...}``.
+    """
+    out = layer.forward(x)
+    r = rng.standard_normal(out.shape)
+
+    def loss():
+        return float((layer.forward(x) * r).sum())
+
+    layer.forward(x)
+    gx = layer.backward(r)
+    analytic = {key: layer.grads[key].copy() for key in layer.params}
+    errors = {"x": rel_error(gx, numeric_grad(loss, x))}
+    for key, value in layer.params.items():
+        errors[key] = rel_error(analytic[key], numeric_grad(loss, value))
+    return errors

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from gradcheck import numeric_grad, rel_error
+from gradcheck import check_layer, numeric_grad, rel_error
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -229,19 +229,9 @@ def test_layer_gradients(make, padding):
     rng = np.random.default_rng(10)
     layer.params["b"][:] = rng.standard_normal(layer.params["b"].shape)
     x = rng.standard_normal((2, layer._stacked_in, 5, 5))
-    out = layer.forward(x)
-    weights = rng.standard_normal(out.shape)
-
-    def loss():
-        return float((layer.forward(x) * weights).sum())
-
-    layer.forward(x)
-    gx = layer.backward(weights)
-    analytic = {k: layer.grads[k].copy() for k in layer.params}
-    assert rel_error(gx, numeric_grad(loss, x)) < 1e-6
-    for key, value in layer.params.items():
-        assert analytic[key].shape == value.shape
-        assert rel_error(analytic[key], numeric_grad(loss, value)) < 1e-6, key
+    errors = check_layer(layer, x, rng)  # also checks each gradient's shape against its parameter's
+    assert set(errors) == {"x", *layer.params}
+    assert all(e < 1e-6 for e in errors.values()), errors
 
 
 def test_orientation_pool_gradient():

@@ -22,11 +22,11 @@ from helpers.explorers.pooling import (
     polyphase_prediction,
     random_stack,
     stack_features,
-    text_colour,
 )
 from helpers.filters import FILTERS
 from helpers.ops import BLUR_FILTERS, blur_pool2d, conv2d, global_avg_pool, max_pool2d, shift
 from helpers.sprites import SPRITES, cat_at, place
+from helpers.views import text_colour
 
 PROPS = settings(max_examples=25, deadline=None)
 

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pytest
-from gradcheck import numeric_grad, rel_error
+from gradcheck import check_layer, numeric_grad, rel_error
 
 from helpers import ops
 from helpers.sprites import CLASSES, make_dataset
@@ -50,21 +50,6 @@ def away_from_zero(rng, shape):
     return np.sign(x) * (0.1 + np.abs(x))
 
 
-def check_layer(layer, x, rng):
-    """Compare backward() with finite differences of sum(forward(x) * r), for x and every parameter."""
-    out = layer.forward(x)
-    r = rng.standard_normal(out.shape)
-
-    def loss():
-        return float((layer.forward(x) * r).sum())
-
-    layer.forward(x)
-    gx = layer.backward(r)
-    analytic = {key: layer.grads[key].copy() for key in layer.params}
-    errors = {"x": rel_error(gx, numeric_grad(loss, x))}
-    for key, value in layer.params.items():
-        errors[key] = rel_error(analytic[key], numeric_grad(loss, value))
-    return errors
 
 
 LAYERS = [

@@ -31,14 +31,13 @@ The second half holds the two live views:
 from __future__ import annotations
 
 import numpy as np
-from matplotlib import colormaps
 from matplotlib.collections import LineCollection
 
 from .._validate import as_float_array, choice, integer, positive_int
 from ..filters import FILTERS
 from ..ops import BLUR_FILTERS, blur_pool2d, conv2d, global_avg_pool, max_pool2d, shift, subsample
 from ..sprites import cat_at
-from ..views import CMAPS, LiveFigure, style_axes
+from ..views import CMAPS, LiveFigure, style_axes, text_colour
 from .base import Explorer, int_slider, toggle
 
 __all__ = [
@@ -50,7 +49,6 @@ __all__ = [
     "is_shifted_copy",
     "ideal_shift_error",
     "fold_share",
-    "text_colour",
     "random_stack",
     "stack_features",
     "consistency_curve",
@@ -215,25 +213,6 @@ def consistency_curve(images, shifts, method: str = "max", seeds=(0, 1, 2, 3), c
         g = global_avg_pool(stack_features(moved, ws, method)).reshape(len(shifts), *g0.shape)
         out += (np.linalg.norm(g - g0, axis=-1) / np.linalg.norm(g0, axis=-1)).mean(axis=1)
     return out / len(seeds)
-
-
-def text_colour(kind_or_cmap: str, value: float, vmin: float = 0.0, vmax: float = 1.0) -> str:
-    """Black or white, whichever reads better on the colour ``value`` gets in a colour map.
-
-    ``kind_or_cmap`` is a colour meaning of :data:`helpers.views.CMAPS`
-    (``"image"``, ``"magnitude"``, ``"signed"``) or a matplotlib colour-map
-    name. The choice follows the perceived lightness of the cell's colour, so
-    it works for maps that run dark to light (``viridis``: white text on dark
-    purple, black on yellow) as well as light to dark (``gray_r``).
-    """
-    name = CMAPS.get(kind_or_cmap, kind_or_cmap)
-    if not isinstance(name, str) or name not in colormaps:
-        raise ValueError(f"kind_or_cmap must be one of {', '.join(map(repr, CMAPS))} or a colour-map name, "
-                         f"got {kind_or_cmap!r}")
-    if vmax <= vmin:
-        raise ValueError(f"vmax must be larger than vmin, got vmin={vmin!r}, vmax={vmax!r}")
-    r, g, b, _ = colormaps[name](float(np.clip((value - vmin) / (vmax - vmin), 0.0, 1.0)))
-    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
 
 
 # --------------------------------------------------------------------------

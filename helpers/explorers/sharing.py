@@ -21,7 +21,7 @@ from matplotlib.patches import Patch, Rectangle
 from ..ops import conv2d
 from ..sharing import fit_locally_connected, fit_shared_kernel, left_training_set, locally_connected, tie_weights
 from ..sprites import cat_at, region_columns
-from ..views import LiveFigure
+from ..views import LiveFigure, text_colour_on
 from .base import Explorer, int_slider, toggle
 
 __all__ = [
@@ -166,11 +166,6 @@ class SharingExplorer(Explorer):
 # Static figures
 # --------------------------------------------------------------------------
 
-def _text_colour(rgb) -> str:
-    r, g, b = rgb[:3]
-    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.55 else "black"
-
-
 def weight_matrix_figure(panels, kernel_shape=(3, 3), values=None, annotate: bool = True,
                          legend: bool = True, width: float = 6.0, stacked: bool = False,
                          block: int | None = None, suptitle: str | None = None) -> Figure:
@@ -229,7 +224,7 @@ def weight_matrix_figure(panels, kernel_shape=(3, 3), values=None, annotate: boo
                     continue
                 if shared:
                     text = f"{np.ravel(values)[k]:g}" if values is not None else str(k + 1)
-                    colour = _text_colour(to_rgb(colours[k + 1]))
+                    colour = text_colour_on(to_rgb(colours[k + 1]))
                 else:
                     text, colour = str(k + 1), "black"
                 ax.text(c, r, text, ha="center", va="center", fontsize=size, color=colour)

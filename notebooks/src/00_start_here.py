@@ -104,9 +104,9 @@ from helpers.explorers import EquivarianceExplorer
 EquivarianceExplorer()
 
 # %% [markdown]
-# The static figure below the view is the same picture at a few fixed
-# positions: the cat at three columns and the ear filter's map of each, with a
-# cross on the map's largest value.
+# The static figure below the view shows part of it at fixed positions: the
+# input and the ear map, for the cat at three columns, with a cross on each
+# map's largest value. The cell first prints where that value is.
 
 # %%
 from helpers.explorers.equivariance import VMAX
