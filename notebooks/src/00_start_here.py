@@ -34,7 +34,7 @@
 # its maximum does not change.
 
 # %%
-%matplotlib inline
+# %matplotlib inline
 import numpy as np
 
 from helpers.ops import conv2d, global_max_pool, shift

@@ -19,7 +19,7 @@
 # Python, and numpy indexing.
 
 # %%
-%matplotlib inline
+# %matplotlib inline
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -80,6 +80,7 @@ small_multiples(
     kind="image",
 )
 
+
 # %% [markdown]
 # *Four 28x28 images: the cat, the cat moved 5 down and 6 left, and the cat
 # moved 14 right, where the circular shift wraps its right side around to the
@@ -129,6 +130,7 @@ x_small = np.array([[0, 1, 2, 3],
 w_small = np.array([[1, 0],
                     [0, -1]], dtype=float)
 print(conv2d(x_small, w_small))
+
 
 # %% [markdown]
 # Every entry is `-5`: each one is `x[i, j] - x[i + 1, j + 1]`, and along a
@@ -234,6 +236,7 @@ assert v[13, 8] < 0 and v[13, 9] < 0 and v[13, 17] > 0 and v[13, 18] > 0
 # %%
 ear_map = conv2d(x, FILTERS["ear"], padding="same")
 print("ear map maximum:", ear_map.max(), "at", np.argwhere(ear_map == ear_map.max()).tolist())
+
 
 # %% [markdown]
 # The maximum, 3, occurs at exactly one pixel: `(9, 9)`, the tip of the left
@@ -415,6 +418,7 @@ for c in (0, 19):
     assert np.array_equal(m[:, 1:27], conv2d(cat_at(9, c), FILTERS["ear"], padding="circular")[:, 1:27])
     print(f"cat at column {c}: peak value {m.max():g} at {np.argwhere(m == m.max()).tolist()}; "
           f"map columns 1 to 26 equal the circular map's")
+
 
 # %% [markdown]
 # ## 6. A look ahead: stride 2 follows only even shifts

@@ -24,7 +24,7 @@
 # `conv2d`, equivariance), Python and numpy indexing.
 
 # %%
-%matplotlib inline
+# %matplotlib inline
 from itertools import permutations
 
 import numpy as np
@@ -119,6 +119,7 @@ for size, stride in [(2, None), (3, 1), (3, 2)]:
     assert out.shape == ((5 - size) // s_ + 1, (7 - size) // s_ + 1)
     print(f"size {size}, stride {stride}: 5x7 -> {out.shape}")
 
+
 # %% [markdown]
 # ### Exercise 1: write `max_pool2d`
 #
@@ -145,6 +146,7 @@ def my_max_pool2d(x, size=2, stride=None):
 
 # %%
 check_max_pool2d(my_max_pool2d)
+
 
 # %% [markdown]
 # ## 2. Where it stops: the window's edge
@@ -648,6 +650,7 @@ print("largest value in the feature and pooled maps:", max(float(m.max()) for m 
 fig = small_multiples(frames, titles, kind=["image", "magnitude", "magnitude", "magnitude"] * 3, vmax=3, ncols=4)
 fig.colorbar(fig.axes[1].images[0], ax=fig.axes, shrink=0.5, label="map value")
 fig
+
 
 # %% [markdown]
 # *Three rows, one per position of the cat (k = 0, 1, 2): the input, the

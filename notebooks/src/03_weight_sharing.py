@@ -24,7 +24,7 @@
 # not needed here.
 
 # %%
-%matplotlib inline
+# %matplotlib inline
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -144,6 +144,7 @@ print(tied_layer)
 print("tied locally connected == conv2d:", np.allclose(tied_layer(x), conv2d(x, EAR)))
 print("and it is a matrix product:      ",
       np.allclose(tied_layer.matrix(x.shape) @ x.ravel(), tied_layer(x).ravel()))
+
 
 # %% [markdown]
 # ### Exercise 1: count the weights
@@ -314,6 +315,7 @@ a_avg = sum(sm @ a @ sm.T for sm in mats) / len(mats)
 kernel6 = np.roll(a_avg[0].reshape(6, 6), (2, 2), axis=(0, 1))
 print("commutes with every shift:", all(np.allclose(sm @ a_avg, a_avg @ sm) for sm in mats))
 print("equals conv_matrix of one 6x6 kernel:", np.allclose(a_avg, conv_matrix(kernel6, (6, 6))))
+
 
 # %% [markdown]
 # Now let `A` be any matrix that already commutes with every shift. Then each

@@ -38,7 +38,7 @@
 # into the second.
 
 # %%
-%matplotlib inline
+# %matplotlib inline
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -74,6 +74,7 @@ p = np.exp(z) / np.exp(z).sum()
 for name, zk, pk in zip(CLASSES, z, p):
     print(f"{name:>4}: logit {zk:+.1f} -> p = {pk:.3f}")
 print(f"sum of p = {p.sum():.6f}")
+
 
 # %% [markdown]
 # ### Overflow, and the fix
@@ -144,6 +145,7 @@ print("   T  " + "  ".join(f"{name:>6}" for name in CLASSES))
 for t in temperatures:
     print(f"{t:5.2f} " + "  ".join(f"{v:6.3f}" for v in softmax(z, temperature=t)))
 assert all(np.array_equal(np.argsort(softmax(z, temperature=t)), np.argsort(z)) for t in temperatures)
+
 
 # %% [markdown]
 # At `T = 0.25` the cat takes almost everything; at `T = 10` the four classes
@@ -369,6 +371,7 @@ for param in tiny.params():
     print(f"{param.name:<9} largest relative error below 1e-6? {max(rel_errors) < 1e-6}")
     assert max(rel_errors) < 1e-6
 
+
 # %% [markdown]
 # Every gradient agrees with the finite differences. The optimiser (here Adam)
 # then nudges each weight against its gradient. Write two of the backward
@@ -393,6 +396,7 @@ def my_relu_backward(x, grad_out):
 
 # %%
 check_relu_backward(my_relu_backward)
+
 
 # %% [markdown]
 # ### Exercise 3: the backward pass of max pooling
@@ -587,6 +591,7 @@ assert np.abs(gmp_change).max() < 0.1 * np.abs(change).max()
 # of the others, so p(cat) hardly moves (0.946 and 0.954). Section 5 finds
 # out where that small change comes from (the shift from column 2 to 17 is
 # by 15, an odd number).
+
 # %% [markdown]
 # ### Live view: slide the cat across
 #

@@ -27,7 +27,7 @@
 # running it top to bottom takes well under a minute.
 
 # %%
-%matplotlib inline
+# %matplotlib inline
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -472,6 +472,7 @@ for r in range(4):
     m = conv2d(rot90(cat, r), EAR, padding="circular")
     print(f"cat turned {90 * r:>3} degrees: ear-filter maximum {m.max():g}")
 
+
 # %% [markdown]
 # The ear filter finds the ear tip (response 3) only in the upright cat. A
 # plain CNN would need a separate ear filter for each orientation, and would
@@ -583,6 +584,7 @@ print("group_conv(rotate_p4(y, r)) == rotate_p4(group_conv(y), r) exactly, for r
 # %%
 p4_net, plain_net = rotation_networks()
 print(p4_net.summary())
+
 
 # %% [markdown]
 # First the maps just before the pooling over orientations (`pool2`, 8
