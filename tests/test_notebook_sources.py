@@ -1,7 +1,18 @@
-"""The committed notebooks match their sources and are executed top to bottom, cleanly."""
+"""Notebook sources and committed notebooks: in step, canonical, executed, stable.
+
+- every committed notebook matches its jupytext source, cell for cell, and is
+  normalised (no timestamps, widget state or widget ids);
+- every source is in jupytext's canonical percent format, so ``jupytext --to
+  py:percent`` of the committed notebook gives the source back byte for byte;
+- a malformed source is an error naming its line, never a silent merge;
+- rebuilding an unchanged source leaves the committed file byte-identical;
+- the build tool does not replace an executed notebook with an unexecuted one.
+"""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 
 import nbformat
@@ -9,7 +20,8 @@ import pytest
 from conftest import NOTEBOOKS, ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
-from nbsource import build, parse  # noqa: E402
+import build_notebooks  # noqa: E402
+from nbsource import SourceError, check_markers, dumps, normalise, read_source, to_source  # noqa: E402
 
 SOURCES = sorted((NOTEBOOKS / "src").glob("*.py"))
 NOTEBOOK_FILES = sorted(NOTEBOOKS.glob("*.ipynb"))
@@ -21,14 +33,30 @@ def test_every_notebook_has_a_source_and_back():
 
 
 @pytest.mark.parametrize("src", SOURCES, ids=lambda p: p.stem)
-def test_notebook_matches_its_source(src):
+def test_committed_notebook_matches_its_source_and_is_normalised(src):
+    problems = build_notebooks.differences(src, NOTEBOOKS / f"{src.stem}.ipynb")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("src", SOURCES, ids=lambda p: p.stem)
+def test_source_is_canonical_jupytext(src):
+    """What jupytext writes for the committed notebook is the source, byte for byte."""
     committed = nbformat.read(NOTEBOOKS / f"{src.stem}.ipynb", as_version=4)
-    built = build(src)
-    assert len(committed.cells) == len(built.cells), (
-        f"{src.stem}: rebuild it with `python tools/build_notebooks.py --execute {src.stem[:2]}`")
-    for i, (a, b) in enumerate(zip(committed.cells, built.cells)):
-        assert (a.cell_type, a.source) == (b.cell_type, b.source), f"{src.stem}: cell {i} differs from its source"
-        assert a.metadata.get("tags", []) == b.metadata.get("tags", []), f"{src.stem}: cell {i} tags differ"
+    assert to_source(committed) == src.read_text(encoding="utf-8"), (
+        f"{src.name} is not in jupytext's canonical form: run `jupytext --to py:percent "
+        f"notebooks/{src.stem}.ipynb -o {src.relative_to(ROOT)}` after rebuilding, or fix the blank lines")
+
+
+def test_jupytext_cli_round_trip(tmp_path):
+    """The documented command gives the source back (the pairing in pyproject.toml is what it reads)."""
+    jupytext = shutil.which("jupytext", path=str(ROOT / ".venv" / "bin")) or shutil.which("jupytext")
+    if jupytext is None:
+        pytest.skip("the jupytext command is not on PATH")
+    src = SOURCES[0]
+    out = tmp_path / src.name
+    subprocess.run([jupytext, "--quiet", "--to", "py:percent", "-o", str(out), str(NOTEBOOKS / f"{src.stem}.ipynb")],
+                   check=True, cwd=ROOT)
+    assert out.read_text(encoding="utf-8") == src.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=lambda p: p.stem)
@@ -60,8 +88,80 @@ def test_headings_in_order_and_one_title(path):
         assert b <= a + 1, f"{path.name}: heading level jumps from {a} to {b}"
 
 
-def test_parser_rejects_bad_markdown():
-    with pytest.raises(ValueError, match="markdown line"):
-        parse("# %% [markdown]\nno hash here\n")
-    with pytest.raises(ValueError, match="before the first"):
-        parse("x = 1\n# %%\ny = 2\n")
+GOOD = '# %% [markdown]\n# # Title\n#\n# Prose.\n\n# %%\nx = 1\n\n# %% tags=["solution"]\ny = 2\n'
+
+
+def test_a_well_formed_source_reads_into_its_cells(tmp_path):
+    path = tmp_path / "99_good.py"
+    path.write_text(GOOD)
+    nb = read_source(path)
+    assert [(c.cell_type, c.source) for c in nb.cells] == [
+        ("markdown", "# Title\n\nProse."), ("code", "x = 1"), ("code", "y = 2")]
+    assert nb.cells[2].metadata["tags"] == ["solution"]
+
+
+@pytest.mark.parametrize("bad, line, words", [
+    ("# %% [md]\n# prose\n", 1, "malformed cell marker"),
+    ("# %%\nx = 1\n# %% Exercise 1\ny = 2\n", 3, "malformed cell marker"),
+    ("# %%\nx = 1\n#%%\ny = 2\n", 3, "malformed cell marker"),
+    ("# %%\nx = 1\n# %%[markdown]\n# prose\n", 3, "malformed cell marker"),
+    ("# %% tags=[solution]\nx = 1\n", 1, "tags are not a JSON list"),
+    ("# %% tags=[1]\nx = 1\n", 1, "tags must be strings"),
+    ("# %% [markdown]\n# prose\nno hash here\n", 3, "markdown line does not start"),
+    ("x = 1\n# %%\ny = 2\n", 1, "text before the first"),
+])
+def test_a_malformed_source_is_an_error_naming_the_line(bad, line, words):
+    with pytest.raises(SourceError, match=rf"99_bad.py, line {line}: {words}"):
+        check_markers(bad, "99_bad.py")
+
+
+def test_rebuilding_an_unchanged_source_gives_the_committed_bytes(tmp_path):
+    """Build and execute notebook 00 from its source; the result is byte-identical to the committed file."""
+    src = SOURCES[0]
+    nb = build_notebooks.execute(build_notebooks.build(src))
+    assert dumps(normalise(nb)) == (NOTEBOOKS / f"{src.stem}.ipynb").read_text(encoding="utf-8"), (
+        f"{src.stem}: rebuilding the unchanged source changed the notebook; something in it is not deterministic")
+
+
+def test_normalise_drops_timestamps_widget_state_and_widget_ids():
+    nb = nbformat.v4.new_notebook()
+    nb.metadata.update({"widgets": {"application/vnd.jupyter.widget-state+json": {"state": {}}},
+                        "language_info": {"name": "python", "version": "3.11.7"}, "jupytext": {}})
+    cell = nbformat.v4.new_code_cell("view")
+    cell.metadata.update({"execution": {"iopub.execute_input": "2026-01-01T00:00:00"}, "tags": ["t"]})
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "application/vnd.jupyter.widget-view+json": {"model_id": "0123abcd", "version_major": 2},
+        "text/html": "<figure></figure>", "text/plain": "view"})]
+    nb.cells.append(cell)
+    out = normalise(nb)
+    assert set(out.metadata) == {"kernelspec", "language_info"} and "version" not in out.metadata.language_info
+    assert dict(out.cells[0].metadata) == {"tags": ["t"]}
+    assert set(out.cells[0].outputs[0].data) == {"text/html", "text/plain"}
+    bare = nbformat.v4.new_output("display_data", data={"application/vnd.jupyter.widget-view+json": {}})
+    nb.cells[0].outputs = [bare]
+    with pytest.raises(ValueError, match="no static fallback"):
+        normalise(nb)
+
+
+def test_build_tool_refuses_to_replace_an_executed_notebook_with_an_unexecuted_one(tmp_path, monkeypatch, capsys):
+    (tmp_path / "src").mkdir()
+    shutil.copy(SOURCES[0], tmp_path / "src" / SOURCES[0].name)
+    target = tmp_path / f"{SOURCES[0].stem}.ipynb"
+    shutil.copy(NOTEBOOKS / target.name, target)
+    before = target.read_bytes()
+    monkeypatch.setattr(build_notebooks, "NBDIR", tmp_path)
+    assert build_notebooks.main(["--no-execute", "00"]) == 1
+    assert "has outputs" in capsys.readouterr().err and target.read_bytes() == before
+    assert build_notebooks.main(["--no-execute", "--overwrite-outputs", "00"]) == 0
+    assert not build_notebooks.has_outputs(target)
+    assert build_notebooks.main(["--check", "00"]) == 0  # inputs still match
+
+
+def test_check_names_a_notebook_out_of_step_with_its_source(tmp_path, monkeypatch, capsys):
+    (tmp_path / "src").mkdir()
+    src = tmp_path / "src" / SOURCES[0].name
+    src.write_text(SOURCES[0].read_text(encoding="utf-8").replace("Start here", "Begin here", 1))
+    shutil.copy(NOTEBOOKS / f"{SOURCES[0].stem}.ipynb", tmp_path)
+    monkeypatch.setattr(build_notebooks, "NBDIR", tmp_path)
+    assert build_notebooks.main(["--check"]) == 1
+    assert "cell 0 (00-000) differs" in capsys.readouterr().err

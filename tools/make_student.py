@@ -7,7 +7,10 @@ In a cell tagged ``solution``, the lines between ``# BEGIN SOLUTION`` and
 inside that block (for a value the student fills in, e.g.
 ``# STUB: prediction = None``), or else by
 ``raise NotImplementedError("Exercise: ...")`` at the same indentation (for a
-function body). Outputs are cleared, so the student runs everything fresh.
+function body). Outputs are cleared, so the student runs everything fresh, and
+the copy carries no execution timestamps, no widget state and no metadata but
+the kernelspec: re-publishing unchanged notebooks gives byte-identical files,
+so a class that pulls updates (nbgitpuller) sees no change where there is none.
 Later cells still run in a student copy: they use ``helpers``, not the
 student's answer, and the checkers report an unfinished exercise as "to do".
 """
@@ -19,6 +22,9 @@ import sys
 from pathlib import Path
 
 import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from nbsource import normalise, write  # noqa: E402
 
 BEGIN = re.compile(r"^(?P<indent>\s*)# BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*# END SOLUTION\s*$")
@@ -54,6 +60,7 @@ def strip_solution(source: str) -> str:
 
 
 def student_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` with solutions stubbed, outputs cleared and metadata normalised."""
     nb = nbformat.from_dict(nb)
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -65,7 +72,7 @@ def student_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.metadata.pop("jupyter", None)
         cell.outputs = []
         cell.execution_count = None
-    return nb
+    return normalise(nb)
 
 
 def main(argv=None) -> int:
@@ -77,8 +84,8 @@ def main(argv=None) -> int:
     dst.mkdir(parents=True, exist_ok=True)
     for path in sorted(src.glob("*.ipynb")):
         nb = student_copy(nbformat.read(path, as_version=4))
-        nbformat.write(nb, dst / path.name)
-        print(f"wrote {dst / path.name}")
+        changed = write(nb, dst / path.name)
+        print(f"{dst / path.name}: {'written' if changed else 'unchanged'}")
     return 0
 
 

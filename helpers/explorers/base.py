@@ -20,6 +20,7 @@ readout (class ``live-view-readout``).
 
 from __future__ import annotations
 
+import base64
 import html
 
 import ipywidgets as widgets
@@ -107,7 +108,51 @@ class Explorer:
         self.frames += 1
 
     # -- display -------------------------------------------------------------
+    def _control_text(self, control) -> str:
+        """One control in words, for readers without a kernel: label, kind, range or choices, value, tooltip."""
+        label = control.description or type(control).__name__
+        if isinstance(control, widgets.ToggleButtons):
+            kind = f"buttons {', '.join(map(str, control.options))}; chosen: {control.value}"
+        elif hasattr(control, "min") and hasattr(control, "max"):
+            kind = f"slider from {control.min} to {control.max}; now {control.value}"
+        else:
+            kind = f"{type(control).__name__}; now {control.value}"
+        tip = f" ({control.tooltip})" if getattr(control, "tooltip", None) else ""
+        return f"{label}: {kind}{tip}"
+
+    def static_html(self) -> str:
+        """The view as last drawn, as HTML that needs no kernel and no widget manager.
+
+        The picture (with the readout as its ``alt`` text), the readout, and
+        the controls in words. It is part of every live view's output, so that
+        an exported HTML file, GitHub, nbviewer, a printout or a notebook
+        opened before its cells run shows this instead of an empty box. The
+        pixel size is the picture's natural size, so it is never stretched.
+        """
+        png = self.image.value
+        width, height = _png_size(png)
+        controls = "".join(
+            f'<li class="live-view-static-control" data-kind="{type(c).__name__}" '
+            f'data-tooltip="{html.escape(getattr(c, "tooltip", None) or "", quote=True)}">'
+            f"{html.escape(self._control_text(c))}</li>" for c in self.controls)
+        return (
+            f'<figure class="live-view-static" style="margin: 0;">'
+            f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" width="{width}" '
+            f'height="{height}" alt="{html.escape(self.readout_text, quote=True)}">'
+            f'<figcaption><p class="live-view-static-readout" style="font-family: monospace; '
+            f'white-space: pre-wrap;">{html.escape(self.readout_text)}</p>'
+            f"<p><strong>{html.escape(self.title)}</strong>: a picture of the live view as last drawn. "
+            f"Run the notebook to move it with these controls:</p><ul>{controls}</ul></figcaption></figure>")
+
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs) or {}
         bundle["text/plain"] = f"{self.title} (live view: run the notebook in JupyterLab to move it)"
+        bundle["text/html"] = self.static_html()
         return bundle
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """``(width, height)`` in pixels from a PNG's IHDR chunk."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("the live view's image is not a PNG")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
