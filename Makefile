@@ -14,7 +14,7 @@ help:
 	@echo "make test       set up, then run every test (ruff, unit, widgets, notebooks, browser)"
 	@echo "make bench      set up, then print benchmark figures as JSON lines"
 	@echo "make student    write student copies without solutions to student/"
-	@echo "make notebooks  re-execute every notebook in place on a fresh kernel"
+	@echo "make notebooks  rebuild every notebook from notebooks/src/ and execute it on a fresh kernel"
 	@echo "make clean      remove the environment and build outputs"
 
 $(STAMP): pyproject.toml
@@ -44,7 +44,7 @@ student: $(STAMP)
 	$(PY) tools/make_student.py notebooks student
 
 notebooks: $(STAMP)
-	$(PY) tools/build_notebooks.py --execute
+	$(PY) tools/build_notebooks.py
 
 clean:
 	rm -rf $(VENV) build student .hypothesis

@@ -165,3 +165,21 @@ def test_check_names_a_notebook_out_of_step_with_its_source(tmp_path, monkeypatc
     monkeypatch.setattr(build_notebooks, "NBDIR", tmp_path)
     assert build_notebooks.main(["--check"]) == 1
     assert "cell 0 (00-000) differs" in capsys.readouterr().err
+
+
+def test_pre_commit_hooks_run_the_project_tools_and_pass_on_the_committed_notebooks():
+    """Each local hook in .pre-commit-config.yaml runs, with this interpreter, and passes on main as committed."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = [h for repo in config["repos"] for h in repo["hooks"]]
+    assert {h["id"] for h in hooks} == {"ruff", "notebook-clean", "notebook-sync"}
+    for hook in hooks:
+        entry = hook["entry"].split()
+        assert entry[0] == ".venv/bin/python", hook["id"]
+        files = [] if hook.get("pass_filenames") is False else [str(p) for p in NOTEBOOK_FILES]
+        if hook["id"] == "ruff":
+            files = ["tools", "notebooks/src"]
+        done = subprocess.run([sys.executable, *entry[1:], *files], cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, (hook["id"], done.stdout, done.stderr)
+        assert "normalised" not in done.stdout, (hook["id"], done.stdout)
