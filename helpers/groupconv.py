@@ -43,20 +43,10 @@ import numpy as np
 
 from ._validate import _describe, as_float_array, choice, integer, positive_int
 from .ops import conv2d, shift
-from .tinycnn import (
-    Conv2D,
-    Dense,
-    GlobalAvgPool,
-    GlobalMaxPool,
-    Layer,
-    MaxPool2D,
-    Model,
-    ReLU,
-    _as_rng,
-    _forward_first,
-    _grad_like,
-    _images,
-)
+from .tinycnn._checks import as_rng, check_grad, check_images, raise_forward_first
+from .tinycnn.layers import Conv2D, Dense, Layer, ReLU
+from .tinycnn.model import Model
+from .tinycnn.pool_layers import GlobalAvgPool, GlobalMaxPool, MaxPool2D
 
 __all__ = [
     "ORIENTATIONS",
@@ -270,7 +260,7 @@ class _P4Base(Layer):
             raise ValueError(f"k must be odd (3, 5, ...) so that a rotation turns the kernel about its centre "
                              f"pixel; got {k}")
         self.padding = choice(padding, "padding", P4_PADDINGS)
-        rng = _as_rng(rng)
+        rng = as_rng(rng)
         std = np.sqrt(2.0 / (fan_in * self.k * self.k))
         self.params = {"w": rng.standard_normal(w_shape) * std, "b": np.zeros(self.out_ch)}
         self.grads = {key: np.zeros_like(val) for key, val in self.params.items()}
@@ -284,7 +274,7 @@ class _P4Base(Layer):
         raise NotImplementedError
 
     def forward(self, x) -> np.ndarray:
-        x = _images(x, "x", self._stacked_in)
+        x = check_images(x, "x", self._stacked_in)
         self._conv.params["w"] = self._bank()
         self._conv.params["b"] = np.repeat(self.params["b"], ORIENTATIONS)
         self._ran = True
@@ -292,7 +282,7 @@ class _P4Base(Layer):
 
     def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
         if not self._ran:
-            _forward_first(self)
+            raise_forward_first(self)
         gx = self._conv.backward(grad_out, input_grad=input_grad)
         self.grads["w"] = self._fold(self._conv.grads["w"])
         self.grads["b"] = self._conv.grads["b"].reshape(self.out_ch, ORIENTATIONS).sum(axis=1)
@@ -366,7 +356,7 @@ class OrientationPool(Layer):
         self._arg = None
 
     def forward(self, x) -> np.ndarray:
-        x = _images(x, "x")
+        x = check_images(x, "x")
         n, c4, h, w = x.shape
         if c4 % ORIENTATIONS:
             raise ValueError(f"x must have a multiple of 4 channels (C * 4 orientations), got shape {x.shape}")
@@ -377,9 +367,9 @@ class OrientationPool(Layer):
 
     def backward(self, grad_out) -> np.ndarray:
         if self._arg is None:
-            _forward_first(self)
+            raise_forward_first(self)
         n, c4, h, w = self._shape
-        g = _grad_like(grad_out, (n, c4 // ORIENTATIONS, h, w))
+        g = check_grad(grad_out, (n, c4 // ORIENTATIONS, h, w))
         gx = np.zeros((n, c4 // ORIENTATIONS, ORIENTATIONS, h, w))
         np.put_along_axis(gx, self._arg[:, :, None], g[:, :, None], axis=2)
         return gx.reshape(self._shape)
@@ -417,7 +407,7 @@ def make_p4_cnn(channels: int = 8, n_classes: int | None = None, padding: str = 
     global pool the rotation.
     """
     channels, n_classes = _check_common(channels, n_classes, padding, global_pool)
-    rng = _as_rng(seed, "seed")
+    rng = as_rng(seed, "seed")
     layers: list[Layer] = [P4Lift(1, channels, 3, padding, rng=rng), ReLU(), MaxPool2D(2),
                            P4Conv(channels, channels, 3, padding, rng=rng), ReLU(), MaxPool2D(2),
                            OrientationPool(), GlobalMaxPool() if global_pool == "max" else GlobalAvgPool()]
@@ -436,7 +426,7 @@ def make_plain_cnn(channels: int = 8, n_classes: int | None = None, padding: str
     ``padding`` is ``"circular"`` or ``"same"``.
     """
     channels, n_classes = _check_common(channels, n_classes, padding, global_pool)
-    rng = _as_rng(seed, "seed")
+    rng = as_rng(seed, "seed")
     layers: list[Layer] = [Conv2D(1, channels, 3, padding, rng=rng), ReLU(), MaxPool2D(2),
                            Conv2D(channels, channels, 3, padding, rng=rng), ReLU(), MaxPool2D(2),
                            GlobalMaxPool() if global_pool == "max" else GlobalAvgPool()]

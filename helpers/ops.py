@@ -25,6 +25,8 @@ __all__ = [
     "BLUR_FILTERS",
     "shift",
     "pad2d",
+    "unpad2d",
+    "pad_amounts",
     "conv2d",
     "max_pool2d",
     "avg_pool2d",
@@ -83,9 +85,13 @@ def shift(x, dy: int, dx: int, mode: str = "circular") -> np.ndarray:
     return out
 
 
-def _same_amounts(k: int) -> tuple[int, int]:
-    """Padding before/after so that a stride-1 window of size k keeps the size."""
-    total = k - 1
+def pad_amounts(k: int) -> tuple[int, int]:
+    """Padding ``(before, after)`` along one axis so that a stride-1 window of size ``k`` keeps the size.
+
+    ``k - 1`` pixels in all, the extra one after for even ``k``: ``pad_amounts(3) == (1, 1)``,
+    ``pad_amounts(2) == (0, 1)``. Raises ``ValueError`` unless ``k`` is a positive integer.
+    """
+    total = positive_int(k, "k") - 1
     return total // 2, total - total // 2
 
 
@@ -99,6 +105,31 @@ def pad2d(x: np.ndarray, before: tuple[int, int], after: tuple[int, int],
     if mode == "circular":
         return np.pad(x, widths, mode="wrap")
     return np.pad(x, widths, mode="constant")
+
+
+def unpad2d(gxp: np.ndarray, before: tuple[int, int], after: tuple[int, int], mode: str = "zero") -> np.ndarray:
+    """Gradient with respect to an image from the gradient with respect to its padded version.
+
+    The transpose of :func:`helpers.ops.pad2d` on ``(..., H, W)`` arrays. With
+    zero padding the border values were constants, so their gradient is simply
+    dropped. With circular padding each border pixel *is* a pixel from the
+    other side of the image (padded row ``r`` is image row ``(r - top) mod H``),
+    so its gradient is added back there: the border is "folded" onto the image.
+    ``gxp`` has shape ``(..., H + top + bottom, W + left + right)``; returns ``(..., H, W)``.
+    Used by the backward passes of :mod:`helpers.tinycnn`.
+    """
+    (top, left), (bottom, right) = before, after
+    hp, wp = gxp.shape[-2:]
+    h, w = hp - top - bottom, wp - left - right
+    if mode != "circular":
+        return gxp[..., top:top + h, left:left + w].copy()
+    rows = gxp[..., top:top + h, :].copy()
+    for r in [*range(top), *range(top + h, hp)]:  # the few padded rows, not the pixels
+        rows[..., (r - top) % h, :] += gxp[..., r, :]
+    out = rows[..., :, left:left + w].copy()
+    for c in [*range(left), *range(left + w, wp)]:
+        out[..., :, (c - left) % w] += rows[..., :, c]
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -155,7 +186,7 @@ def conv2d(x, w, b=None, stride: int = 1, padding: str = "valid") -> np.ndarray:
     if padding == "valid":
         xp = x4
     else:
-        (pt, pb), (pl, pr) = _same_amounts(kh), _same_amounts(kw)
+        (pt, pb), (pl, pr) = pad_amounts(kh), pad_amounts(kw)
         xp = pad2d(x4, (pt, pl), (pb, pr), "circular" if padding == "circular" else "zero")
     if xp.shape[-2] < kh or xp.shape[-1] < kw:
         raise ValueError(
@@ -232,7 +263,7 @@ def blur_pool2d(x, stride: int = 2, filter: str = "bin5", padding: str = "circul
     k = blur_kernel(filter)
     choice(padding, "padding", ("circular", "same"))
     n = k.shape[0]
-    before, after = _same_amounts(n)
+    before, after = pad_amounts(n)
     xp = pad2d(x, (before, before), (after, after), "circular" if padding == "circular" else "zero")
     win = sliding_window_view(xp, (n, n), axis=(-2, -1))[..., ::stride, ::stride, :, :]
     return np.einsum("...uv,uv->...", win, k)

@@ -34,17 +34,11 @@ import numpy as np
 from ._validate import _describe, as_float_array, choice, integer, positive_int
 from .ops import conv2d, max_pool2d, shift
 from .sprites import CLASSES, SPRITES, make_dataset, sprite
-from .tinycnn import (
-    Adam,
-    Conv2D,
-    Dense,
-    GlobalMaxPool,
-    Model,
-    ReLU,
-    evaluate,
-    make_cnn,
-    train,
-)
+from .tinycnn.experiments import make_cnn
+from .tinycnn.layers import Conv2D, Dense, ReLU
+from .tinycnn.model import Adam, Model
+from .tinycnn.pool_layers import GlobalMaxPool
+from .tinycnn.training import evaluate, train
 
 __all__ = [
     "CORNERS",

@@ -29,7 +29,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ._validate import _describe, as_float_array, choice, integer, positive_float, positive_int
-from .ops import PADDINGS, _same_amounts, pad2d
+from .ops import PADDINGS, pad2d, pad_amounts
 
 __all__ = [
     "PADDINGS",
@@ -73,7 +73,7 @@ def _pads(kernel_shape, padding: str) -> tuple[int, int]:
     """Rows above and columns left of the image that the padding adds (as in conv2d)."""
     if padding == "valid":
         return 0, 0
-    return _same_amounts(kernel_shape[0])[0], _same_amounts(kernel_shape[1])[0]
+    return pad_amounts(kernel_shape[0])[0], pad_amounts(kernel_shape[1])[0]
 
 
 def output_shape(image_shape, kernel_shape, padding: str = "valid", stride: int = 1) -> tuple[int, int]:
@@ -244,7 +244,7 @@ def patches(x, kernel_shape, padding: str = "valid", stride: int = 1) -> np.ndar
     stride = positive_int(stride, "stride")
     output_shape(x.shape[-2:], (kh, kw), padding, stride)  # checks that the kernel fits
     if padding != "valid":
-        (pt, pb), (pl, pr) = _same_amounts(kh), _same_amounts(kw)
+        (pt, pb), (pl, pr) = pad_amounts(kh), pad_amounts(kw)
         x = pad2d(x, (pt, pl), (pb, pr), "circular" if padding == "circular" else "zero")
     return sliding_window_view(x, (kh, kw), axis=(-2, -1))[..., ::stride, ::stride, :, :]
 

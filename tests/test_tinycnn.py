@@ -236,7 +236,7 @@ def test_text_progress_prints_no_timings(capsys):
 
 
 def test_widget_progress_has_a_fixed_plain_text():
-    from helpers.tinycnn import _WidgetProgress
+    from helpers.tinycnn.training import _WidgetProgress
 
     bar = _WidgetProgress(2, 3, "demo")
     bundle = bar.box._repr_mimebundle_()

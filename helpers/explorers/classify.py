@@ -28,7 +28,9 @@ from matplotlib.figure import Figure
 
 from .._validate import _describe, choice, integer
 from ..sprites import CLASSES, REGIONS, place, region_columns
-from ..tinycnn import Conv2D, Flatten, GlobalAvgPool, GlobalMaxPool, Model
+from ..tinycnn.layers import Conv2D, Flatten
+from ..tinycnn.model import Model
+from ..tinycnn.pool_layers import GlobalAvgPool, GlobalMaxPool
 from ..views import CMAPS, LiveFigure, style_axes
 from .base import Explorer, int_slider, toggle
 
