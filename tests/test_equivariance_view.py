@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from helpers.checks.equivariance import check_conv2d, check_shift
+from helpers.equivariance import REFERENCE
 from helpers.explorers import EquivarianceExplorer
-from helpers.explorers.equivariance import REFERENCE, VMAX
+from helpers.explorers.equivariance import VMAX
 from helpers.filters import FILTERS
 from helpers.ops import conv2d, shift
 
