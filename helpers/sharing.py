@@ -46,9 +46,6 @@ __all__ = [
     "shift_stack",
     "equivariance_errors",
     "patches",
-    "fit_shared_kernel",
-    "fit_locally_connected",
-    "left_training_set",
 ]
 
 #: The three layers of the notebook, in the order the parameters shrink.
@@ -399,84 +396,3 @@ def equivariance_errors(f, x) -> np.ndarray:
     moved_then_f = np.asarray(f(shift_stack(x)), dtype=float)
     f_then_moved = shift_stack(fx)
     return np.abs(moved_then_f - f_then_moved).max(axis=(-2, -1))
-
-
-# --------------------------------------------------------------------------
-# Fitting by least squares
-# --------------------------------------------------------------------------
-
-def _training_pairs(xs, targets, kernel_shape, padding):
-    xs = as_float_array(xs, "xs", ndims=(3,))
-    targets = as_float_array(targets, "targets", ndims=(3,))
-    kh, kw = _shape2(kernel_shape, "kernel_shape")
-    choice(padding, "padding", PADDINGS)
-    out = output_shape(xs.shape[-2:], (kh, kw), padding)
-    if targets.shape != (xs.shape[0], *out):
-        raise ValueError(f"targets must have shape (N, Ho, Wo) = {(xs.shape[0], *out)} for images "
-                         f"of shape {xs.shape} and a {kh}x{kw} kernel with {padding} padding, got {targets.shape}")
-    p = patches(xs, (kh, kw), padding).reshape(xs.shape[0], *out, kh * kw)
-    return p, targets, (kh, kw), out
-
-
-def fit_shared_kernel(xs, targets, kernel_shape=(3, 3), padding: str = "same", ridge: float = 1e-3) -> np.ndarray:
-    """The one kernel ``w`` that best maps images to target maps, by least squares.
-
-    ``xs`` is ``(N, H, W)``, ``targets`` ``(N, Ho, Wo)``. Minimises
-    ``sum |conv2d(x, w) - target|^2 + ridge * |w|^2`` over all images and all
-    positions together: every position's example teaches the same ``kh * kw``
-    weights. Returns ``w`` of shape ``kernel_shape``.
-    """
-    p, t, (kh, kw), _ = _training_pairs(xs, targets, kernel_shape, padding)
-    ridge = positive_float(ridge, "ridge")
-    a = np.einsum("nijk,nijl->kl", p, p) + ridge * np.eye(kh * kw)
-    b = np.einsum("nijk,nij->k", p, t)
-    return np.linalg.solve(a, b).reshape(kh, kw)
-
-
-def fit_locally_connected(xs, targets, kernel_shape=(3, 3), padding: str = "same",
-                          ridge: float = 1e-3) -> np.ndarray:
-    """A kernel for every output position, each fitted by least squares on its own examples.
-
-    Same problem as :func:`fit_shared_kernel`, but output ``(i, j)`` has its
-    own kernel, taught only by what the images show at ``(i, j)``. A position
-    whose target is always zero gets exactly zero weights. Returns weights
-    ``(Ho, Wo, kh, kw)`` for :func:`locally_connected`. All ``Ho * Wo`` small
-    systems are solved in one batched call.
-    """
-    p, t, (kh, kw), (ho, wo) = _training_pairs(xs, targets, kernel_shape, padding)
-    ridge = positive_float(ridge, "ridge")
-    a = np.einsum("nijk,nijl->ijkl", p, p) + ridge * np.eye(kh * kw)
-    b = np.einsum("nijk,nij->ijk", p, t)
-    return np.linalg.solve(a, b[..., None])[..., 0].reshape(ho, wo, kh, kw)
-
-
-# --------------------------------------------------------------------------
-# The notebook's running experiment: cats seen only on the left
-# --------------------------------------------------------------------------
-
-def left_training_set(noise: float = 0.05, seed: int = 0, canvas: int = 28):
-    """Training pairs for an ear detector, with the cat only ever in the left half.
-
-    One image per position of the cat's top-left pixel: every row, and the
-    columns where the whole cat lies in the left half (see
-    :func:`helpers.sprites.region_columns`). Each image gets Gaussian noise of
-    standard deviation ``noise`` (seeded); its target is the ear filter's map
-    of the clean image (``"same"`` padding), the map a good ear detector
-    should produce.
-
-    Returns ``(xs, targets, positions)`` with shapes ``(N, canvas, canvas)``
-    twice and ``(N, 2)``.
-    """
-    from .filters import EAR
-    from .ops import conv2d
-    from .sprites import cat_at, region_columns
-
-    size = positive_int(canvas, "canvas")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {_describe(noise)}")
-    c0, c1 = region_columns("left", size, 9)
-    positions = np.array([(r, c) for r in range(size - 9 + 1) for c in range(c0, c1 + 1)])
-    clean = np.stack([cat_at(int(r), int(c), size) for r, c in positions])
-    targets = conv2d(clean[:, None], EAR[None, None], padding="same")[:, 0]
-    xs = clean + noise * np.random.default_rng(seed).standard_normal(clean.shape)
-    return xs, targets, positions

@@ -14,23 +14,13 @@ from helpers.checks.sharing import (
     check_count_params,
     check_local_prediction,
 )
-from helpers.explorers.sharing import (
-    DETECTION,
-    MAP_SCALE,
-    MODES,
-    SharingExplorer,
-    param_figure,
-    weight_matrix_figure,
-)
+from helpers.explorers.sharing import MAP_SCALE, MODES, SharingExplorer
 from helpers.filters import EAR
 from helpers.ops import PADDINGS, conv2d, shift
 from helpers.sharing import (
     LocallyConnected2D,
     conv_matrix,
     equivariance_errors,
-    fit_locally_connected,
-    fit_shared_kernel,
-    left_training_set,
     locally_connected,
     locally_connected_matrix,
     output_shape,
@@ -41,7 +31,9 @@ from helpers.sharing import (
     tie_weights,
     weight_index_matrix,
 )
+from helpers.sharing_fit import DETECTION, fit_locally_connected, fit_shared_kernel, left_training_set
 from helpers.sprites import cat_at
+from helpers.views import param_figure, weight_matrix_figure
 
 CASES = [((6, 6), (3, 3)), ((5, 7), (2, 3)), ((4, 4), (1, 1)), ((7, 5), (3, 2)), ((6, 5), (5, 4))]
 
@@ -463,3 +455,17 @@ def test_check_local_prediction(capsys):
     assert check_local_prediction.grade(None).status == "todo"
     check_local_prediction(None)
     assert capsys.readouterr().out.startswith("TO DO")
+
+
+def test_sharing_state_is_what_the_view_shows():
+    from helpers.sharing_fit import left_trained_weights, sharing_state
+
+    kernel, own = left_trained_weights()
+    explorer = SharingExplorer(row=9, col=15)
+    direct = sharing_state(9, 15, kernel, own)
+    assert explorer.state["difference"] == direct["difference"]
+    assert explorer.state["local_found"] == direct["local_found"]
+    with pytest.raises(TypeError, match="row must be an integer"):
+        sharing_state(0.5, 2, kernel, own)
+    with pytest.raises(ValueError, match="kernel must have 2 dimensions"):
+        sharing_state(0, 2, kernel[None], own)

@@ -34,16 +34,13 @@ from helpers.checks.sharing import (
     check_count_params,
     check_local_prediction,
 )
-from helpers.explorers.sharing import MAP_SCALE, MODES, SharingExplorer, param_figure, weight_matrix_figure
+from helpers.explorers.sharing import MAP_SCALE, MODES, SharingExplorer
 from helpers.filters import EAR
 from helpers.ops import conv2d, shift
 from helpers.sharing import (
     LocallyConnected2D,
     conv_matrix,
     equivariance_errors,
-    fit_locally_connected,
-    fit_shared_kernel,
-    left_training_set,
     locally_connected,
     locally_connected_matrix,
     param_counts,
@@ -51,8 +48,9 @@ from helpers.sharing import (
     tie_weights,
     weight_index_matrix,
 )
+from helpers.sharing_fit import fit_locally_connected, fit_shared_kernel, left_training_set
 from helpers.sprites import cat_at
-from helpers.views import small_multiples
+from helpers.views import param_figure, small_multiples, weight_matrix_figure
 
 np.set_printoptions(linewidth=120)
 
