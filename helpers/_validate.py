@@ -72,6 +72,20 @@ def choice(value, name: str, options) -> str:
     return value
 
 
+def padding_choice(value, name: str, options) -> str:
+    """:func:`choice` for a padding mode, with a hint for the old name ``"same"``.
+
+    The helpers name a padding by what fills the border: ``"zero"`` or
+    ``"circular"`` (and ``"valid"`` for none). ``"same"`` names an output
+    size, not a fill, so it is refused with a message that says which name to use.
+    """
+    if isinstance(value, str) and value == "same" and "same" not in options:
+        listed = ", ".join(repr(o) for o in options)
+        raise ValueError(f"{name} must be one of {listed}; got 'same'. Paddings are named by what fills the "
+                         f"border: use 'zero' for zero padding (called 'same' elsewhere) or 'circular'")
+    return choice(value, name, options)
+
+
 def positive_float(value, name: str) -> float:
     """Check that ``value`` is a finite real number > 0."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

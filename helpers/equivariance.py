@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import choice, integer
+from ._validate import choice, integer, padding_choice
 from .filters import FILTERS
 from .ops import conv2d, shift
 from .sprites import cat_at
@@ -26,7 +26,6 @@ __all__ = ["REFERENCE", "PADDINGS", "maxima", "feature_maps", "equivariance_stat
 REFERENCE = (9, 9)
 #: The paddings compared: the image wraps around, or zeros outside it.
 PADDINGS = ("circular", "zero")
-_CONV_PADDING = {"circular": "circular", "zero": "same"}
 
 
 def maxima(m: np.ndarray) -> list[tuple[int, int]]:
@@ -37,9 +36,9 @@ def maxima(m: np.ndarray) -> list[tuple[int, int]]:
 def feature_maps(x: np.ndarray, padding: str) -> np.ndarray:
     """The maps of the hand-made filters (:data:`helpers.filters.FILTERS`, in order) of one image
     ``(H, W)``: ``(len(FILTERS), H, W)``. ``padding`` is ``"circular"`` or ``"zero"``."""
-    choice(padding, "padding", PADDINGS)
+    padding_choice(padding, "padding", PADDINGS)
     weights = np.stack(list(FILTERS.values()))[:, None]  # (3, 1, 3, 3)
-    return conv2d(np.asarray(x, dtype=float)[None, None], weights, padding=_CONV_PADDING[padding])[0]
+    return conv2d(np.asarray(x, dtype=float)[None, None], weights, padding=padding)[0]
 
 
 def equivariance_state(row: int, col: int, filter: str = "ear", padding: str = "circular", canvas: int = 28,
@@ -57,7 +56,7 @@ def equivariance_state(row: int, col: int, filter: str = "ear", padding: str = "
     """
     row, col = integer(row, "row"), integer(col, "col")
     choice(filter, "filter", tuple(FILTERS))
-    choice(padding, "padding", PADDINGS)
+    padding_choice(padding, "padding", PADDINGS)
     k = list(FILTERS).index(filter)
     dy, dx = row - REFERENCE[0], col - REFERENCE[1]
     x = cat_at(row, col, canvas)

@@ -26,7 +26,7 @@ Both laws are exact: ``lift(R x) = P(lift(x))`` and
 ``group_conv(P(y)) = P(group_conv(y))`` where ``P`` = :func:`rotate_p4`
 rotates each map and rolls the orientation axis by one. They need a square
 kernel of odd size (its centre pixel is the rotation centre) and a padding
-that treats the four sides alike (``"same"``: zeros; or ``"circular"``).
+that treats the four sides alike (``"zero"``: zeros; or ``"circular"``).
 
 Neither layer loops over pixels: the four rotated (and rolled) copies of the
 filters are stacked into one ordinary filter bank of ``4 * O`` filters and
@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import _describe, as_float_array, choice, integer, positive_int
+from ._validate import _describe, as_float_array, choice, integer, padding_choice, positive_int
 from .ops import conv2d, shift
 from .tinycnn._checks import as_rng, check_grad, check_images, raise_forward_first
 from .tinycnn.layers import Conv2D, Dense, Layer, ReLU
@@ -72,7 +72,7 @@ __all__ = [
 #: The number of rotations in p4: 0, 90, 180 and 270 degrees.
 ORIENTATIONS = 4
 #: Paddings that keep the rotation laws exact (both treat the four sides alike).
-P4_PADDINGS = ("circular", "same")
+P4_PADDINGS = ("circular", "zero")
 
 
 # --------------------------------------------------------------------------
@@ -167,12 +167,12 @@ def lift(x, w, b=None, padding: str = "circular") -> np.ndarray:
     ``(O,)``; returns ``(N, O, 4, H, W)``,
     ``out[n, o, r] = b[o] + sum_c corr(x[n, c], rot90(w[o, c], r))``.
 
-    ``padding``: ``"circular"`` or ``"same"`` (zeros); the output keeps the
+    ``padding``: ``"circular"`` or ``"zero"`` (zeros); the output keeps the
     input's size. ``k`` must be odd.
     """
     x = as_float_array(x, "x", ndims=(2, 4))
     w = as_float_array(w, "w", ndims=(2, 4))
-    choice(padding, "padding", P4_PADDINGS)
+    padding_choice(padding, "padding", P4_PADDINGS)
     if x.ndim != w.ndim:
         raise ValueError(f"x and w must both be 2-D (one image, one kernel) or both 4-D ((N, C, H, W) and "
                          f"(O, C, k, k)); got x of shape {x.shape} and w of shape {w.shape}")
@@ -202,7 +202,7 @@ def group_conv(x, w, b=None, padding: str = "circular") -> np.ndarray:
     """
     x = as_float_array(x, "x", ndims=(3, 5))
     w = as_float_array(w, "w", ndims=(3, 5))
-    choice(padding, "padding", P4_PADDINGS)
+    padding_choice(padding, "padding", P4_PADDINGS)
     if x.ndim != w.ndim:
         raise ValueError(f"x and w must both be 3-D ((4, H, W) and (4, k, k)) or both 5-D ((N, C, 4, H, W) "
                          f"and (O, C, 4, k, k)); got x of shape {x.shape} and w of shape {w.shape}")
@@ -259,7 +259,7 @@ class _P4Base(Layer):
         if self.k % 2 == 0:
             raise ValueError(f"k must be odd (3, 5, ...) so that a rotation turns the kernel about its centre "
                              f"pixel; got {k}")
-        self.padding = choice(padding, "padding", P4_PADDINGS)
+        self.padding = padding_choice(padding, "padding", P4_PADDINGS)
         rng = as_rng(rng)
         std = np.sqrt(2.0 / (fan_in * self.k * self.k))
         self.params = {"w": rng.standard_normal(w_shape) * std, "b": np.zeros(self.out_ch)}
@@ -388,7 +388,7 @@ def _check_common(channels, n_classes, padding, global_pool):
         n_classes = positive_int(n_classes, "n_classes")
         if n_classes < 2:
             raise ValueError(f"n_classes must be at least 2 (or None for features only), got {n_classes}")
-    choice(padding, "padding", P4_PADDINGS)
+    padding_choice(padding, "padding", P4_PADDINGS)
     choice(global_pool, "global_pool", ("max", "avg"))
     return channels, n_classes
 
@@ -423,7 +423,7 @@ def make_plain_cnn(channels: int = 8, n_classes: int | None = None, padding: str
 
     Shift-invariant like the p4 network (global pooling), but its filters are
     used in one orientation only, so rotating the input changes its features.
-    ``padding`` is ``"circular"`` or ``"same"``.
+    ``padding`` is ``"circular"`` or ``"zero"``.
     """
     channels, n_classes = _check_common(channels, n_classes, padding, global_pool)
     rng = as_rng(seed, "seed")

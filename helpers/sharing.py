@@ -16,7 +16,7 @@ at once, never with a Python loop over pixels. Images are flattened row by
 row (``x.ravel()``), so pixel ``(r, c)`` of an ``H x W`` image is entry
 ``r * W + c``, and ``conv_matrix(w, x.shape) @ x.ravel() == conv2d(x, w).ravel()``.
 
-Padding follows :func:`helpers.ops.conv2d`: ``"valid"``, ``"same"`` (zeros)
+Padding follows :func:`helpers.ops.conv2d`: ``"valid"``, ``"zero"`` (zeros)
 and ``"circular"`` (the image wraps around), with the same placement of the
 kernel, so the two always agree.
 """
@@ -28,7 +28,7 @@ import numbers
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._validate import _describe, as_float_array, choice, integer, positive_float, positive_int
+from ._validate import _describe, as_float_array, choice, integer, padding_choice, positive_float, positive_int
 from .ops import PADDINGS, pad2d, pad_amounts
 
 __all__ = [
@@ -76,17 +76,17 @@ def _pads(kernel_shape, padding: str) -> tuple[int, int]:
 def output_shape(image_shape, kernel_shape, padding: str = "valid", stride: int = 1) -> tuple[int, int]:
     """The ``(Ho, Wo)`` of a ``kh x kw`` window slid over an ``H x W`` image.
 
-    ``"valid"``: ``floor((H - kh) / stride) + 1``; ``"same"`` and
+    ``"valid"``: ``floor((H - kh) / stride) + 1``; ``"zero"`` and
     ``"circular"``: ``ceil(H / stride)`` (the image's size for stride 1).
     """
     h, w = _shape2(image_shape, "image_shape")
     kh, kw = _shape2(kernel_shape, "kernel_shape")
-    choice(padding, "padding", PADDINGS)
+    padding_choice(padding, "padding", PADDINGS)
     stride = positive_int(stride, "stride")
     if padding == "valid":
         if kh > h or kw > w:
             raise ValueError(f"a {kh}x{kw} kernel does not fit in a {h}x{w} image without padding; "
-                             "use a smaller kernel or padding='same'")
+                             "use a smaller kernel or padding='zero'")
         return (h - kh) // stride + 1, (w - kw) // stride + 1
     return -(-h // stride), -(-w // stride)
 
@@ -135,7 +135,7 @@ def locally_connected_matrix(weights, image_shape, padding: str = "valid", strid
     """
     weights = as_float_array(weights, "weights", ndims=(4,))
     h, w = _shape2(image_shape, "image_shape")
-    choice(padding, "padding", PADDINGS)
+    padding_choice(padding, "padding", PADDINGS)
     kh, kw = weights.shape[2:]
     expected = output_shape((h, w), (kh, kw), padding, stride)
     if weights.shape[:2] != expected:
@@ -174,7 +174,7 @@ def conv_matrix(w, image_shape, padding: str = "circular", stride: int = 1) -> n
     """
     w = as_float_array(w, "w", ndims=(2,))
     h, wd = _shape2(image_shape, "image_shape")
-    choice(padding, "padding", PADDINGS)
+    padding_choice(padding, "padding", PADDINGS)
     stride = positive_int(stride, "stride")
     out = output_shape((h, wd), w.shape, padding, stride)
     return locally_connected_matrix(tie_weights(w, out), (h, wd), padding, stride)
@@ -190,7 +190,7 @@ def weight_index_matrix(kernel_shape, image_shape, padding: str = "circular", sh
     """
     kh, kw = _shape2(kernel_shape, "kernel_shape")
     h, w = _shape2(image_shape, "image_shape")
-    choice(padding, "padding", PADDINGS)
+    padding_choice(padding, "padding", PADDINGS)
     if not isinstance(shared, (bool, np.bool_)):
         raise TypeError(f"shared must be True or False, got {_describe(shared)}")
     if padding == "circular" and (kh > h or kw > w):
@@ -237,12 +237,12 @@ def patches(x, kernel_shape, padding: str = "valid", stride: int = 1) -> np.ndar
     if x.ndim < 2:
         raise ValueError(f"x must have at least 2 dimensions (..., H, W), got shape {x.shape}")
     kh, kw = _shape2(kernel_shape, "kernel_shape")
-    choice(padding, "padding", PADDINGS)
+    padding_choice(padding, "padding", PADDINGS)
     stride = positive_int(stride, "stride")
     output_shape(x.shape[-2:], (kh, kw), padding, stride)  # checks that the kernel fits
     if padding != "valid":
         (pt, pb), (pl, pr) = pad_amounts(kh), pad_amounts(kw)
-        x = pad2d(x, (pt, pl), (pb, pr), "circular" if padding == "circular" else "zero")
+        x = pad2d(x, (pt, pl), (pb, pr), padding)
     return sliding_window_view(x, (kh, kw), axis=(-2, -1))[..., ::stride, ::stride, :, :]
 
 
@@ -258,7 +258,7 @@ def locally_connected(x, weights, padding: str = "valid", stride: int = 1) -> np
     weights = as_float_array(weights, "weights", ndims=(4,))
     if x.ndim < 2:
         raise ValueError(f"x must have at least 2 dimensions (..., H, W), got shape {x.shape}")
-    choice(padding, "padding", PADDINGS)
+    padding_choice(padding, "padding", PADDINGS)
     stride = positive_int(stride, "stride")
     kh, kw = weights.shape[2:]
     expected = output_shape(x.shape[-2:], (kh, kw), padding, stride)
@@ -281,7 +281,7 @@ class LocallyConnected2D:
 
     def __init__(self, weights, padding: str = "valid", stride: int = 1):
         self.weights = as_float_array(weights, "weights", ndims=(4,)).copy()
-        self.padding = choice(padding, "padding", PADDINGS)
+        self.padding = padding_choice(padding, "padding", PADDINGS)
         self.stride = positive_int(stride, "stride")
 
     @classmethod
@@ -391,7 +391,7 @@ def equivariance_errors(f, x) -> np.ndarray:
     x = as_float_array(x, "x", ndims=(2,))
     fx = np.asarray(f(x), dtype=float)
     if fx.shape != x.shape:
-        raise ValueError(f"f must keep the image size {x.shape} (use 'same' or 'circular' padding), "
+        raise ValueError(f"f must keep the image size {x.shape} (use 'zero' or 'circular' padding), "
                          f"got an output of shape {fx.shape}")
     moved_then_f = np.asarray(f(shift_stack(x)), dtype=float)
     f_then_moved = shift_stack(fx)

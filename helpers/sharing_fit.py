@@ -56,7 +56,7 @@ def _training_pairs(xs, targets, kernel_shape, padding):
     return p, targets, (kh, kw), out
 
 
-def fit_shared_kernel(xs, targets, kernel_shape=(3, 3), padding: str = "same", ridge: float = 1e-3) -> np.ndarray:
+def fit_shared_kernel(xs, targets, kernel_shape=(3, 3), padding: str = "zero", ridge: float = 1e-3) -> np.ndarray:
     """The one kernel ``w`` that best maps images to target maps, by least squares.
 
     ``xs`` is ``(N, H, W)``, ``targets`` ``(N, Ho, Wo)``. Minimises
@@ -71,7 +71,7 @@ def fit_shared_kernel(xs, targets, kernel_shape=(3, 3), padding: str = "same", r
     return np.linalg.solve(a, b).reshape(kh, kw)
 
 
-def fit_locally_connected(xs, targets, kernel_shape=(3, 3), padding: str = "same",
+def fit_locally_connected(xs, targets, kernel_shape=(3, 3), padding: str = "zero",
                           ridge: float = 1e-3) -> np.ndarray:
     """A kernel for every output position, each fitted by least squares on its own examples.
 
@@ -99,7 +99,7 @@ def left_training_set(noise: float = 0.05, seed: int = 0, canvas: int = 28):
     columns where the whole cat lies in the left half (see
     :func:`helpers.sprites.region_columns`). Each image gets Gaussian noise of
     standard deviation ``noise`` (seeded); its target is the ear filter's map
-    of the clean image (``"same"`` padding), the map a good ear detector
+    of the clean image (``"zero"`` padding), the map a good ear detector
     should produce.
 
     Returns ``(xs, targets, positions)`` with shapes ``(N, canvas, canvas)``
@@ -111,7 +111,7 @@ def left_training_set(noise: float = 0.05, seed: int = 0, canvas: int = 28):
     c0, c1 = region_columns("left", size, 9)
     positions = np.array([(r, c) for r in range(size - 9 + 1) for c in range(c0, c1 + 1)])
     clean = np.stack([cat_at(int(r), int(c), size) for r, c in positions])
-    targets = conv2d(clean[:, None], EAR[None, None], padding="same")[:, 0]
+    targets = conv2d(clean[:, None], EAR[None, None], padding="zero")[:, 0]
     xs = clean + noise * np.random.default_rng(seed).standard_normal(clean.shape)
     return xs, targets, positions
 
@@ -123,8 +123,8 @@ def left_trained_weights(noise: float = 0.05, seed: int = 0):
     key = (noise, seed)
     if key not in _CACHE:
         xs, targets, _ = left_training_set(noise=noise, seed=seed)
-        _CACHE[key] = (fit_shared_kernel(xs, targets, (3, 3), "same"),
-                       fit_locally_connected(xs, targets, (3, 3), "same"))
+        _CACHE[key] = (fit_shared_kernel(xs, targets, (3, 3), "zero"),
+                       fit_locally_connected(xs, targets, (3, 3), "zero"))
     shared, local = _CACHE[key]
     return shared.copy(), local.copy()
 
@@ -147,8 +147,8 @@ def sharing_state(row: int, col: int, kernel, weights, canvas: int = 28) -> dict
     row, col = integer(row, "row"), integer(col, "col")
     kernel = as_float_array(kernel, "kernel", ndims=(2,))
     x = cat_at(row, col, canvas)
-    shared = conv2d(x, kernel, padding="same")
-    local = locally_connected(x, weights, padding="same")
+    shared = conv2d(x, kernel, padding="zero")
+    local = locally_connected(x, weights, padding="zero")
     (ps, vs), (pl, vl) = _peak(shared), _peak(local)
     return {"x": x, "shared": shared, "local": local, "position": (row, col),
             "shared_peak": ps, "shared_value": vs, "local_peak": pl, "local_value": vl,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import _describe, choice, integer, positive_float, positive_int
+from .._validate import _describe, choice, integer, padding_choice, positive_float, positive_int
 from ..ops import BLUR_FILTERS
 from ..sprites import CLASSES, make_dataset, place
 from ._checks import as_rng
@@ -45,7 +45,7 @@ def _pool_layer(pool: str, blur: str, padding: str) -> Layer:
 
 
 def make_cnn(head: str = "flatten", channels: int = 16, pool: str = "max", n_classes: int = 4,
-             canvas: int = 28, n_conv: int = 2, padding: str = "same", in_channels: int = 1,
+             canvas: int = 28, n_conv: int = 2, padding: str = "zero", in_channels: int = 1,
              blur: str = "bin5", seed: int = 0) -> Model:
     """The small CNN of the notebooks.
 
@@ -53,10 +53,10 @@ def make_cnn(head: str = "flatten", channels: int = 16, pool: str = "max", n_cla
     (each pool halves the size), then the head and a dense layer to
     ``n_classes`` logits. With the defaults, for a 28x28 image::
 
-        conv1  Conv2D(1->16, 3x3, same)   (16, 28, 28)
+        conv1  Conv2D(1->16, 3x3, zero)   (16, 28, 28)
         relu1  ReLU                        (16, 28, 28)
         pool1  MaxPool2D(2x2)              (16, 14, 14)
-        conv2  Conv2D(16->16, 3x3, same)   (16, 14, 14)
+        conv2  Conv2D(16->16, 3x3, zero)   (16, 14, 14)
         relu2  ReLU                        (16, 14, 14)
         pool2  MaxPool2D(2x2)              (16, 7, 7)
         head   Flatten -> 784 | GlobalAvgPool / GlobalMaxPool -> 16
@@ -70,7 +70,7 @@ def make_cnn(head: str = "flatten", channels: int = 16, pool: str = "max", n_cla
     stride ``2 ** n_conv``, approximately otherwise).
     ``pool``: ``"max"``, ``"blur"`` (:class:`BlurPool2D`) or ``"maxblur"``
     (:class:`MaxBlurPool2D`), with the blur filter ``blur``. ``padding``
-    (``"same"``: zeros, or ``"circular"``) applies to the convolutions and
+    (``"zero"``: zeros, or ``"circular"``) applies to the convolutions and
     to the blur pools alike: a circular blur after zero-padded convolutions
     would join the left and right borders of the image, and let a flatten
     head trained on the left recognise some objects at the right border.
@@ -92,7 +92,7 @@ def make_cnn(head: str = "flatten", channels: int = 16, pool: str = "max", n_cla
     size = positive_int(canvas, "canvas")
     n_conv = positive_int(n_conv, "n_conv")
     in_channels = positive_int(in_channels, "in_channels")
-    choice(padding, "padding", ("same", "circular"))
+    padding_choice(padding, "padding", ("zero", "circular"))
     choice(blur, "blur", tuple(BLUR_FILTERS))
     if n_classes < 2:
         raise ValueError(f"n_classes must be at least 2, got {n_classes}")

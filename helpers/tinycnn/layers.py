@@ -25,13 +25,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .._validate import as_float_array, choice, positive_int
+from .._validate import as_float_array, padding_choice, positive_int
 from ..ops import conv2d, log_softmax, pad2d, pad_amounts, unpad2d
 from ._checks import as_rng, check_grad, check_images, check_labels, layer_array, raise_forward_first
 
 __all__ = ["Layer", "Conv2D", "ReLU", "Flatten", "Dense", "SoftmaxCrossEntropy", "CONV_PADDINGS"]
 
-CONV_PADDINGS = ("same", "circular", "valid")
+CONV_PADDINGS = ("zero", "circular", "valid")
 
 
 class Layer:
@@ -83,7 +83,7 @@ class Conv2D(Layer):
     """A convolution layer (cross-correlation, as in every framework), with a bias.
 
     Input ``(N, in_ch, H, W)``, output ``(N, out_ch, Ho, Wo)``; with
-    ``padding="same"`` or ``"circular"`` and ``stride=1`` the size is kept.
+    ``padding="zero"`` or ``"circular"`` and ``stride=1`` the size is kept.
     Parameters: ``w`` of shape ``(out_ch, in_ch, k, k)`` and ``b`` of shape
     ``(out_ch,)``, He-initialised (normal, standard deviation
     ``sqrt(2 / (in_ch * k * k))``, biases zero) from ``rng``.
@@ -113,12 +113,12 @@ class Conv2D(Layer):
 
     kind = "conv"
 
-    def __init__(self, in_ch: int, out_ch: int, k: int = 3, padding: str = "same", stride: int = 1, rng=None):
+    def __init__(self, in_ch: int, out_ch: int, k: int = 3, padding: str = "zero", stride: int = 1, rng=None):
         super().__init__()
         self.in_ch = positive_int(in_ch, "in_ch")
         self.out_ch = positive_int(out_ch, "out_ch")
         self.k = positive_int(k, "k")
-        self.padding = choice(padding, "padding", CONV_PADDINGS)
+        self.padding = padding_choice(padding, "padding", CONV_PADDINGS)
         self.stride = positive_int(stride, "stride")
         rng = as_rng(rng)
         std = np.sqrt(2.0 / (self.in_ch * self.k * self.k))
@@ -137,11 +137,10 @@ class Conv2D(Layer):
         """``(N, in_ch, H, W) -> (N, out_ch, Ho, Wo)``."""
         x = check_images(x, "x", self.in_ch)
         before, after = self._pad_amounts()
-        mode = "circular" if self.padding == "circular" else "zero"
-        xp = pad2d(x, before, after, mode) if self.padding != "valid" else x
+        xp = pad2d(x, before, after, self.padding) if self.padding != "valid" else x
         if xp.shape[-2] < self.k or xp.shape[-1] < self.k:
             raise ValueError(f"x of shape {x.shape} is smaller than the {self.k}x{self.k} kernel "
-                             f"with padding={self.padding!r}; use larger images or padding='same'")
+                             f"with padding={self.padding!r}; use larger images or padding='zero'")
         self._x_shape = x.shape
         self._xp = xp
         out = conv2d(xp, self.params["w"], self.params["b"], stride=self.stride, padding="valid")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import choice, positive_int
+from .._validate import choice, padding_choice, positive_int
 from ..ops import BLUR_FILTERS, blur_kernel, blur_pool2d, pad2d, pad_amounts, unpad2d
 from ._checks import check_grad, check_images, raise_forward_first
 from .layers import Layer
@@ -110,7 +110,7 @@ class BlurPool2D(Layer):
         super().__init__()
         self.stride = positive_int(stride, "stride")
         self.filter = choice(filter, "filter", tuple(BLUR_FILTERS))
-        self.padding = choice(padding, "padding", ("circular", "same"))
+        self.padding = padding_choice(padding, "padding", ("circular", "zero"))
         self.kernel = blur_kernel(self.filter)
         self._in_shape = None
 
@@ -139,7 +139,7 @@ class MaxBlurPool2D(Layer):
     and it blurs first. ``(N, C, H, W) -> (N, C, ceil(H / stride), ceil(W / stride))``.
 
     ``padding="circular"`` (default) wraps around for both steps, which makes
-    the shift laws exact. ``padding="same"``: the windows at the last row and
+    the shift laws exact. ``padding="zero"``: the windows at the last row and
     column simply have fewer pixels (the missing ones count as minus
     infinity), and the blur pads with zeros, so the two borders of the image
     never mix.
@@ -150,7 +150,7 @@ class MaxBlurPool2D(Layer):
 
     def __init__(self, stride: int = 2, filter: str = "bin5", padding: str = "circular"):
         super().__init__()
-        self.padding = choice(padding, "padding", ("circular", "same"))
+        self.padding = padding_choice(padding, "padding", ("circular", "zero"))
         self.blur = BlurPool2D(stride, filter, self.padding)
         self.stride, self.filter = self.blur.stride, self.blur.filter
         self._xp = None
@@ -179,7 +179,7 @@ class MaxBlurPool2D(Layer):
             first = (self._xp[..., a:a + h, b:b + w] == self._dense) & ~taken
             taken |= first
             gxp[..., a:a + h, b:b + w] += g * first
-        return unpad2d(gxp, (0, 0), (1, 1), self.padding)  # with "same" the padding never wins a max
+        return unpad2d(gxp, (0, 0), (1, 1), self.padding)  # with "zero" the padding never wins a max
 
     def describe(self) -> str:
         return f"MaxBlurPool2D(stride {self.stride}, {self.filter}, {self.padding})"
