@@ -37,8 +37,7 @@ def seconds(fn) -> float:
 
 def training_records():
     """Each trained experiment of notebook 05, from scratch (the caches are emptied first)."""
-    positions._CORNER_CACHE.clear()
-    positions._MODEL_CACHE.clear()
+    positions.clear_caches()
     runs = [seconds(lambda p=p, k=k, g=g, s=s: positions.trained_corner_net(p, g, k, s))
             for p, k, g in positions.CORNER_SETTINGS for s in (0, 1, 2)]
     yield record("train_05_corner_table", sum(runs), unit="s", runs=len(runs), slowest_run_s=round(max(runs), 3),

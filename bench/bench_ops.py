@@ -31,5 +31,5 @@ def run():
     np.testing.assert_allclose(conv2d(x, w, b, padding="zero"), ref, atol=1e-10)
     fast = median_ms(lambda: conv2d(x, w, b, padding="zero"), repeat=15, number=5)
     slow = median_ms(lambda: corr2d_loop(x, w, b), repeat=3)
-    yield record("conv2d_batch", fast, baseline=slow, shape="64x1x28x28 -> 8 channels, 3x3, same",
+    yield record("conv2d_batch", fast, baseline=slow, shape="64x1x28x28 -> 8 channels, 3x3, zero padding",
                  target_ratio=100)

@@ -27,7 +27,7 @@ from helpers.tinycnn import (
 )
 
 BATCH = 64
-STEP_SHAPE = "64x1x28x28, conv 1->16 3x3 same, ReLU, max pool 2, global average pool, dense 16->4; Adam"
+STEP_SHAPE = "64x1x28x28, conv 1->16 3x3 zero padding, ReLU, max pool 2, global average pool, dense 16->4; Adam"
 
 
 def numpy_step_fn(model: Model, x: np.ndarray, y: np.ndarray):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import _describe, choice, integer, padding_choice
+from ._validate import choice, describe_value, integer, padding_choice
 from .filters import EAR
 from .groupconv import lift, make_p4_cnn, make_plain_cnn, quantize_weights, rot90
 from .ops import conv2d, pad2d
@@ -41,7 +41,7 @@ __all__ = [
 
 def _model(model, name: str = "model") -> Model:
     if not isinstance(model, Model):
-        raise TypeError(f"{name} must be a helpers.tinycnn.Model, got {_describe(model)}")
+        raise TypeError(f"{name} must be a helpers.tinycnn.Model, got {describe_value(model)}")
     return model
 
 

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import _describe, as_float_array, choice, integer, padding_choice, positive_int
+from ._validate import as_float_array, choice, describe_value, integer, padding_choice, positive_int
 from .ops import conv2d, shift
 from .tinycnn._checks import as_rng, check_grad, check_images, raise_forward_first
 from .tinycnn.layers import Conv2D, Dense, Layer, ReLU
@@ -264,7 +264,7 @@ class _P4Base(Layer):
         std = np.sqrt(2.0 / (fan_in * self.k * self.k))
         self.params = {"w": rng.standard_normal(w_shape) * std, "b": np.zeros(self.out_ch)}
         self.grads = {key: np.zeros_like(val) for key, val in self.params.items()}
-        self._conv = Conv2D(self._stacked_in, self.out_ch * ORIENTATIONS, self.k, self.padding, rng=0)
+        self._conv = Conv2D(self.stacked_in, self.out_ch * ORIENTATIONS, self.k, self.padding, rng=0)
         self._ran = False
 
     def _bank(self) -> np.ndarray:  # pragma: no cover - abstract
@@ -274,7 +274,7 @@ class _P4Base(Layer):
         raise NotImplementedError
 
     def forward(self, x) -> np.ndarray:
-        x = check_images(x, "x", self._stacked_in)
+        x = check_images(x, "x", self.stacked_in)
         self._conv.params["w"] = self._bank()
         self._conv.params["b"] = np.repeat(self.params["b"], ORIENTATIONS)
         self._ran = True
@@ -301,7 +301,7 @@ class P4Lift(_P4Base):
     kind = "lift"
 
     def __init__(self, in_ch: int, out_ch: int, k: int = 3, padding: str = "circular", rng=None):
-        self._stacked_in = positive_int(in_ch, "in_ch")
+        self.stacked_in = positive_int(in_ch, "in_ch")
         super().__init__(in_ch, out_ch, k, padding, rng, in_ch, (out_ch, in_ch, k, k))
 
     def _bank(self) -> np.ndarray:
@@ -326,7 +326,7 @@ class P4Conv(_P4Base):
     kind = "p4conv"
 
     def __init__(self, in_ch: int, out_ch: int, k: int = 3, padding: str = "circular", rng=None):
-        self._stacked_in = positive_int(in_ch, "in_ch") * ORIENTATIONS
+        self.stacked_in = positive_int(in_ch, "in_ch") * ORIENTATIONS
         super().__init__(in_ch, out_ch, k, padding, rng, in_ch * ORIENTATIONS,
                          (out_ch, in_ch, ORIENTATIONS, k, k))
 
@@ -447,9 +447,9 @@ def quantize_weights(model: Model, step: float = 2.0 ** -6) -> Model:
     differently. Returns the model.
     """
     if not isinstance(model, Model):
-        raise TypeError(f"model must be a helpers.tinycnn.Model, got {_describe(model)}")
+        raise TypeError(f"model must be a helpers.tinycnn.Model, got {describe_value(model)}")
     if isinstance(step, bool) or not isinstance(step, (int, float)) or step <= 0 or not np.isfinite(step):
-        raise ValueError(f"step must be a positive power of two such as 2 ** -6, got {_describe(step)}")
+        raise ValueError(f"step must be a positive power of two such as 2 ** -6, got {describe_value(step)}")
     if np.log2(step) != np.round(np.log2(step)):
         raise ValueError(f"step must be a power of two (so that rounding to it is exact), got {step}")
     for p in model.params():
@@ -473,7 +473,7 @@ def transform(x, variant) -> np.ndarray:
     """Apply one variant of :data:`TRANSFORMS` to ``x`` ``(..., H, W)``:
     ``("shift", dy, dx)`` (circular) or ``("rot", r)`` (``r`` quarter turns)."""
     if not isinstance(variant, tuple) or not variant or variant[0] not in ("shift", "rot"):
-        raise ValueError(f"variant must be ('shift', dy, dx) or ('rot', r), got {_describe(variant)}")
+        raise ValueError(f"variant must be ('shift', dy, dx) or ('rot', r), got {describe_value(variant)}")
     if variant[0] == "shift":
         return shift(x, variant[1], variant[2])
     return rot90(x, variant[1])
@@ -487,7 +487,7 @@ def invariance_report(model: Model, x) -> dict:
     transformation: 0 means exactly invariant for this image.
     """
     if not isinstance(model, Model):
-        raise TypeError(f"model must be a helpers.tinycnn.Model, got {_describe(model)}")
+        raise TypeError(f"model must be a helpers.tinycnn.Model, got {describe_value(model)}")
     x = as_float_array(x, "x", ndims=(2,))
     if x.shape[0] != x.shape[1]:
         raise ValueError(f"x must be a square image (rotations keep its shape), got shape {x.shape}")

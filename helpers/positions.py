@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import _describe, as_float_array, choice, integer, padding_choice, positive_int
+from ._validate import as_float_array, choice, describe_value, integer, padding_choice, positive_int
 from .ops import conv2d, max_pool2d, shift
 from .sprites import CLASSES, SPRITES, make_dataset, sprite
 from .tinycnn.experiments import make_cnn
@@ -44,6 +44,7 @@ __all__ = [
     "CORNERS",
     "CORNER_PADDINGS",
     "CORNER_SETTINGS",
+    "clear_caches",
     "corner_position",
     "corner_image",
     "corner_dataset",
@@ -83,7 +84,7 @@ def _check_gap(gap, canvas: int) -> int:
 
 def _check_noise(noise) -> float:
     if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {_describe(noise)}")
+        raise ValueError(f"noise must be a finite number >= 0, got {describe_value(noise)}")
     return float(noise)
 
 
@@ -359,6 +360,13 @@ def distinct_positions(features, decimals: int = 9) -> int:
 _MODEL_CACHE: dict = {}
 
 
+def clear_caches() -> None:
+    """Forget the cached corner networks (:func:`trained_corner_net`) and trained classifiers
+    (:func:`train_everywhere`), so that the next call trains again (for timing)."""
+    _CORNER_CACHE.clear()
+    _MODEL_CACHE.clear()
+
+
 def train_everywhere(pool: str = "max", seed: int = 0) -> Model:
     """Notebook 04's network with a global max pooling head, trained on sprites placed everywhere.
 
@@ -419,7 +427,7 @@ def shift_metrics(model: Model, x, y, max_shift: int = 4, seed: int = 0) -> dict
     :func:`centred_test_set` the sprite never crosses the border.
     """
     if not isinstance(model, Model):
-        raise TypeError(f"model must be a helpers.tinycnn.Model, got {_describe(model)}")
+        raise TypeError(f"model must be a helpers.tinycnn.Model, got {describe_value(model)}")
     x = as_float_array(x, "x", ndims=(4,))
     y = np.asarray(y)
     if y.shape != (x.shape[0],):

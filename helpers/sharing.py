@@ -28,7 +28,7 @@ import numbers
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._validate import _describe, as_float_array, choice, integer, padding_choice, positive_float, positive_int
+from ._validate import as_float_array, choice, describe_value, integer, padding_choice, positive_float, positive_int
 from .ops import PADDINGS, pad2d, pad_amounts
 
 __all__ = [
@@ -63,7 +63,7 @@ def _shape2(value, name: str) -> tuple[int, int]:
         return n, n
     if isinstance(value, (tuple, list)) and len(value) == 2:
         return positive_int(value[0], f"{name}[0]"), positive_int(value[1], f"{name}[1]")
-    raise TypeError(f"{name} must be an int or a (height, width) pair, got {_describe(value)}")
+    raise TypeError(f"{name} must be an int or a (height, width) pair, got {describe_value(value)}")
 
 
 def _pads(kernel_shape, padding: str) -> tuple[int, int]:
@@ -192,7 +192,7 @@ def weight_index_matrix(kernel_shape, image_shape, padding: str = "circular", sh
     h, w = _shape2(image_shape, "image_shape")
     padding_choice(padding, "padding", PADDINGS)
     if not isinstance(shared, (bool, np.bool_)):
-        raise TypeError(f"shared must be True or False, got {_describe(shared)}")
+        raise TypeError(f"shared must be True or False, got {describe_value(shared)}")
     if padding == "circular" and (kh > h or kw > w):
         raise ValueError(f"a {kh}x{kw} kernel wraps onto itself in a {h}x{w} circular image: "
                          "two weights would share one matrix entry")
@@ -353,7 +353,7 @@ def param_counts(image_shape, kernel_shape, in_channels: int = 1, out_channels: 
     c_in = positive_int(in_channels, "in_channels")
     c_out = positive_int(out_channels, "out_channels")
     if not isinstance(bias, (bool, np.bool_)):
-        raise TypeError(f"bias must be True or False, got {_describe(bias)}")
+        raise TypeError(f"bias must be True or False, got {describe_value(bias)}")
     ho, wo = output_shape((h, w), (kh, kw), padding, stride)
     units = c_out * ho * wo
     return {
@@ -387,7 +387,7 @@ def equivariance_errors(f, x) -> np.ndarray:
     equivariant to circular shifts.
     """
     if not callable(f):
-        raise TypeError(f"f must be a function of images, got {_describe(f)}")
+        raise TypeError(f"f must be a function of images, got {describe_value(f)}")
     x = as_float_array(x, "x", ndims=(2,))
     fx = np.asarray(f(x), dtype=float)
     if fx.shape != x.shape:

@@ -83,7 +83,10 @@ class LiveFigure:
     ``LiveFigure(ncols, nrows=1, panel=2.2, dpi=80)`` makes a grid of panels.
     Add content with :meth:`show_map`, :meth:`add_marker`, :meth:`add_bars`;
     change the returned artists' data (``set_data``, ``set_height``, ...), then
-    call :meth:`render` for the PNG bytes.
+    call :meth:`render` for the PNG bytes. Other artists are registered with
+    :meth:`add_artist` (they change between frames) or :meth:`add_overlay`
+    (they never change but must stay on top of the changing images);
+    :meth:`is_dynamic` tells which kind an artist is.
     """
 
     def __init__(self, ncols: int, nrows: int = 1, panel: float = 2.2, dpi: int = 80,
@@ -142,14 +145,33 @@ class LiveFigure:
         self._dynamic.append(artist)
         return artist
 
+    def add_overlay(self, artist):
+        """Register a static artist that must be drawn on top of the dynamic images (a frame, a line).
+
+        The artist must already be on one of the axes (``ax.add_patch``,
+        ``ax.axvline``, ...). It is drawn into the cached background like any
+        static part and drawn again over the images at every :meth:`render`,
+        so an image updated in place never hides it. Returns the artist.
+        """
+        if getattr(artist, "axes", None) is None:
+            raise ValueError("artist must be on one of the figure's axes before it is added as an overlay "
+                             "(ax.add_patch, ax.axvline, ...)")
+        self._overlays.append(artist)
+        return artist
+
+    def is_dynamic(self, artist) -> bool:
+        """True if ``artist`` is redrawn from its data at every update (:meth:`add_artist` and the
+        ``show_map``/``add_marker``/``add_bars`` artists); False for the static background and overlays."""
+        return any(artist is a for a in self._dynamic)
+
     def draw_grid(self, ax, shape, step: int, color: str = "tab:orange", linewidth: float = 0.8):
         """Static lines every ``step`` pixels (pooling windows) over an image panel."""
         ax = self._ax(ax)
         h, w = shape
         for r in range(0, h + 1, step):
-            self._overlays.append(ax.axhline(r - 0.5, color=color, linewidth=linewidth))
+            self.add_overlay(ax.axhline(r - 0.5, color=color, linewidth=linewidth))
         for c in range(0, w + 1, step):
-            self._overlays.append(ax.axvline(c - 0.5, color=color, linewidth=linewidth))
+            self.add_overlay(ax.axvline(c - 0.5, color=color, linewidth=linewidth))
 
     def set_title(self, ax, title: str) -> None:
         """Change a panel's title; the static background is redrawn on the next render."""

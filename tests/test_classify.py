@@ -144,7 +144,7 @@ def test_snapshots(view):
 
 def test_everywhere_region_has_no_edge_line(nets):
     v = ClassifierExplorer(*nets, trained_region="everywhere", col=12)
-    assert v._region_edge() is None
+    assert v.region_edge() is None
     assert "anywhere in training" in v.readout_text
 
 

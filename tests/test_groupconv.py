@@ -228,7 +228,7 @@ def test_layer_gradients(make, padding):
     layer = make(padding)
     rng = np.random.default_rng(10)
     layer.params["b"][:] = rng.standard_normal(layer.params["b"].shape)
-    x = rng.standard_normal((2, layer._stacked_in, 5, 5))
+    x = rng.standard_normal((2, layer.stacked_in, 5, 5))
     errors = check_layer(layer, x, rng)  # also checks each gradient's shape against its parameter's
     assert set(errors) == {"x", *layer.params}
     assert all(e < 1e-6 for e in errors.values()), errors

@@ -82,7 +82,7 @@ def test_window_view_grids_are_single_collections(window):
     for i, dynamic in ((0, True), (1, True), (2, False)):
         grids = [c for c in window.live.axes[i].collections if isinstance(c, LineCollection)]
         assert len(grids) == 1  # one collection per panel, not one line per edge
-        assert (grids[0] in window.live._dynamic) == dynamic  # the reference panel's grid is in the background
+        assert window.live.is_dynamic(grids[0]) == dynamic  # the reference panel's grid is in the background
 
 
 def test_window_view_labels_readable(window):

@@ -82,7 +82,7 @@ class PositionLeakExplorer(Explorer):
             frame = Rectangle((self.radius - 0.5, self.radius - 0.5), canvas, canvas, fill=False,
                               edgecolor="tab:orange", linewidth=1.2)
             live.axes[ax].add_patch(frame)
-            live._overlays.append(frame)
+            live.add_overlay(frame)
         vmax = max(float(np.abs(self._kernel(name)).max()) for name in CORNER_PADDINGS)
         self.im_kernel = live.show_map(2, (self.k, self.k), "signed", "its 3x3 weights", vmax=vmax)
         self.kernel_text = [[live.add_artist(live.axes[2].text(j, i, "", ha="center", va="center", fontsize=9))

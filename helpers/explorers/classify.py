@@ -26,7 +26,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .._validate import _describe, choice, integer
+from .._validate import choice, describe_value, integer
 from ..sprites import CLASSES, REGIONS, place, region_columns
 from ..tinycnn.layers import Conv2D, Flatten
 from ..tinycnn.model import Model
@@ -58,7 +58,7 @@ def head_kind(model) -> str | None:
 
 def _check_model(model, name: str, heads: tuple[str, ...], canvas: int) -> Model:
     if not isinstance(model, Model):
-        raise TypeError(f"{name} must be a trained helpers.tinycnn.Model (from make_cnn), got {_describe(model)}")
+        raise TypeError(f"{name} must be a trained helpers.tinycnn.Model (from make_cnn), got {describe_value(model)}")
     if model.n_classes != len(CLASSES):
         raise ValueError(f"{name} must end with {len(CLASSES)} logits, one per class {CLASSES}, "
                          f"got {model.n_classes}")
@@ -116,7 +116,8 @@ class ClassifierExplorer(Explorer):
     def __init__(self, flatten_model, pooled_model, col: int = 2, row: int = 9, sprite: str = "cat",
                  trained_region: str = "left", n_maps: int = 2, canvas: int = 28):
         if isinstance(canvas, bool) or not isinstance(canvas, int) or canvas != 28:
-            raise ValueError(f"canvas must be 28 (the size the networks of notebook 04 take), got {_describe(canvas)}")
+            raise ValueError(f"canvas must be 28 (the size the networks of notebook 04 take), "
+                             f"got {describe_value(canvas)}")
         self.canvas = canvas
         hi = canvas - SPRITE
         col, row = integer(col, "col"), integer(row, "row")
@@ -145,14 +146,14 @@ class ClassifierExplorer(Explorer):
                           width_ratios=[1] * (1 + 2 * n) + [1.25, 1.25])
         ncols = 3 + 2 * n
         self.im_input, self.im_maps, self.logit_bars, self.prob_bars = [], [], [], []
-        edge = self._region_edge()
+        edge = self.region_edge()
         short = [c if c != "plus" else "+" for c in CLASSES]
         for h, kind in enumerate(self.kinds):
             base = h * ncols
             self.im_input.append(live.show_map(base, (canvas, canvas), "image", f"{kind} head: input"))
             if edge is not None:
                 line = live.axes[base].axvline(edge, color="tab:orange", linewidth=1.2, linestyle="--")
-                live._overlays.append(line)
+                live.add_overlay(line)
             maps = []
             for i, ch in enumerate(self.channels[h]["relu1"]):
                 maps.append(live.show_map(base + 1 + i, (canvas, canvas), "magnitude", f"relu1, channel {ch}",
@@ -201,7 +202,7 @@ class ClassifierExplorer(Explorer):
             out.append(float(np.ceil(1.1 * big)) or 1.0)
         return out
 
-    def _region_edge(self) -> float | None:
+    def region_edge(self) -> float | None:
         """The x position of the dashed line: the edge of the pixels the training sprites could cover."""
         if self.trained_region == "left":
             return region_columns("left", self.canvas, SPRITE)[1] + SPRITE - 0.5
@@ -271,7 +272,7 @@ class ClassifierExplorer(Explorer):
         values written above them. The controls are put back afterwards.
         """
         if isinstance(cols, (str, bytes)) or not hasattr(cols, "__iter__"):
-            raise TypeError(f"cols must be a sequence of columns, got {_describe(cols)}")
+            raise TypeError(f"cols must be a sequence of columns, got {describe_value(cols)}")
         cols = [integer(c, "cols") for c in cols]
         hi = self.canvas - SPRITE
         if not 1 <= len(cols) <= 6 or not all(0 <= c <= hi for c in cols):
@@ -285,7 +286,7 @@ class ClassifierExplorer(Explorer):
         fig = Figure(figsize=(2.6 * len(cols), 7.4), dpi=80, layout="constrained")
         FigureCanvasAgg(fig)
         axes = fig.subplots(3, len(cols), squeeze=False, height_ratios=[1.1, 1, 1])
-        edge = self._region_edge()
+        edge = self.region_edge()
         short = [c if c != "plus" else "+" for c in CLASSES]
         for j, s in enumerate(states):
             ax = axes[0, j]

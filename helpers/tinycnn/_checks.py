@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import numpy as np
 
-from .._validate import _describe, as_float_array
+from .._validate import as_float_array, describe_value
 
 
 def as_rng(rng, name: str = "rng") -> np.random.Generator:
@@ -24,7 +24,7 @@ def as_rng(rng, name: str = "rng") -> np.random.Generator:
         if rng < 0:
             raise ValueError(f"{name} must be a seed >= 0 or a numpy Generator, got {rng}")
         return np.random.default_rng(int(rng))
-    raise TypeError(f"{name} must be a numpy.random.Generator, an integer seed or None, got {_describe(rng)}")
+    raise TypeError(f"{name} must be a numpy.random.Generator, an integer seed or None, got {describe_value(rng)}")
 
 
 def layer_array(value, name: str, ndims: tuple[int, ...] | None = None, allow_empty: bool = False) -> np.ndarray:
@@ -68,7 +68,7 @@ def check_grad(grad, shape: tuple, name: str = "grad_out") -> np.ndarray:
 def check_labels(y, n: int | None, n_classes: int, name: str = "y") -> np.ndarray:
     """Check integer class labels ``(N,)`` with values in ``0..n_classes-1``."""
     if isinstance(y, (str, bytes)) or y is None:
-        raise TypeError(f"{name} must be an array of integer class labels, got {_describe(y)}")
+        raise TypeError(f"{name} must be an array of integer class labels, got {describe_value(y)}")
     arr = np.asarray(y)
     if arr.dtype.kind not in "iu":
         raise TypeError(f"{name} must hold integer class labels, got dtype {arr.dtype}")

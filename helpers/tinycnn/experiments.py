@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import _describe, choice, integer, padding_choice, positive_float, positive_int
+from .._validate import choice, describe_value, integer, padding_choice, positive_float, positive_int
 from ..ops import BLUR_FILTERS
 from ..sprites import CLASSES, make_dataset, place
 from ._checks import as_rng
@@ -191,7 +191,7 @@ def left_right_experiment(seed: int = 0, heads=("flatten", "gmp"), n_train: int 
     if seed < 0:
         raise ValueError(f"seed must be an integer >= 0, got {seed}")
     if isinstance(heads, str) or not hasattr(heads, "__iter__") or not list(heads):
-        raise ValueError(f"heads must be a non-empty sequence of names from {HEADS}, got {_describe(heads)}")
+        raise ValueError(f"heads must be a non-empty sequence of names from {HEADS}, got {describe_value(heads)}")
     heads = tuple(heads)
     for h in heads:
         choice(h, "heads", HEADS)
@@ -239,7 +239,7 @@ def probability_vs_column(model: Model, name: str = "cat", row: int = 9, cols=No
     size = positive_int(canvas, "canvas")
     cols = np.arange(size - 9 + 1) if cols is None else np.asarray(cols)
     if cols.ndim != 1 or cols.size == 0 or cols.dtype.kind not in "iu":
-        raise ValueError(f"cols must be a non-empty 1-D array of integer columns, got {_describe(cols)}")
+        raise ValueError(f"cols must be a non-empty 1-D array of integer columns, got {describe_value(cols)}")
     rng = as_rng(seed, "seed")
     x = np.stack([place(name, row, int(c), size, noise, rng) for c in cols])[:, None]
     return cols, model.predict_proba(x)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import _describe, as_float_array, positive_float, positive_int
+from .._validate import as_float_array, describe_value, positive_float, positive_int
 from ..ops import softmax
 from .layers import Conv2D, Dense, Layer
 
@@ -45,13 +45,13 @@ class Model:
 
     def __init__(self, layers):
         if isinstance(layers, Layer) or not hasattr(layers, "__iter__"):
-            raise TypeError(f"layers must be a list of Layer objects, got {_describe(layers)}")
+            raise TypeError(f"layers must be a list of Layer objects, got {describe_value(layers)}")
         layers = list(layers)
         if not layers:
             raise ValueError("layers must not be empty: a Model needs at least one layer")
         for i, layer in enumerate(layers):
             if not isinstance(layer, Layer):
-                raise TypeError(f"layers[{i}] must be a Layer (Conv2D, ReLU, ...), got {_describe(layer)}")
+                raise TypeError(f"layers[{i}] must be a Layer (Conv2D, ReLU, ...), got {describe_value(layer)}")
         self.layers = layers
         counts: dict[str, int] = {}
         for i, layer in enumerate(layers):
@@ -138,7 +138,7 @@ class Model:
     def summary(self, input_shape=(1, 28, 28)) -> str:
         """A table of the layers with their output shapes and parameter counts."""
         if not (isinstance(input_shape, tuple) and len(input_shape) == 3):
-            raise ValueError(f"input_shape must be a (C, H, W) tuple, got {_describe(input_shape)}")
+            raise ValueError(f"input_shape must be a (C, H, W) tuple, got {describe_value(input_shape)}")
         shape = tuple(positive_int(v, "input_shape") for v in input_shape)
         out = np.zeros((1, *shape))
         lines = [f"{'layer':<10} {'operation':<32} {'output shape':<16} {'params':>7}",
@@ -161,7 +161,7 @@ def check_classifier(model, name: str = "model") -> Model:
     for a model without a final dense layer, naming the argument ``name``.
     """
     if not isinstance(model, Model):
-        raise TypeError(f"{name} must be a Model, got {_describe(model)}")
+        raise TypeError(f"{name} must be a Model, got {describe_value(model)}")
     if model.n_classes is None:
         raise ValueError(f"{name} must end with a Dense layer (the logits), got {model.layers[-1].describe()}")
     return model
@@ -179,7 +179,7 @@ class Optimizer:
         params = list(params)
         for p in params:
             if not isinstance(p, Parameter):
-                raise TypeError(f"params must be Parameter objects (from model.params()), got {_describe(p)}")
+                raise TypeError(f"params must be Parameter objects (from model.params()), got {describe_value(p)}")
         return params
 
     def _slot(self, p: Parameter, n: int) -> list:
@@ -197,7 +197,7 @@ class SGD(Optimizer):
     def __init__(self, lr: float = 0.05, momentum: float = 0.9):
         super().__init__(lr)
         if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real) or not 0 <= momentum < 1:
-            raise ValueError(f"momentum must be a number in [0, 1), got {_describe(momentum)}")
+            raise ValueError(f"momentum must be a number in [0, 1), got {describe_value(momentum)}")
         self.momentum = float(momentum)
 
     def step(self, params) -> None:
@@ -227,7 +227,7 @@ class Adam(Optimizer):
         super().__init__(lr)
         if not (isinstance(betas, (tuple, list)) and len(betas) == 2
                 and all(isinstance(b, numbers.Real) and not isinstance(b, bool) and 0 <= b < 1 for b in betas)):
-            raise ValueError(f"betas must be two numbers in [0, 1), got {_describe(betas)}")
+            raise ValueError(f"betas must be two numbers in [0, 1), got {describe_value(betas)}")
         self.betas = (float(betas[0]), float(betas[1]))
         self.eps = positive_float(eps, "eps")
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validate import _describe, as_float_array, choice, positive_int
+from .._validate import as_float_array, choice, describe_value, positive_int
 from ..ops import log_softmax
 from ._checks import as_rng, check_labels
 from .layers import SoftmaxCrossEntropy
@@ -197,7 +197,7 @@ def train(model: Model, x, y, epochs: int = 5, batch_size: int = 64, optimizer=N
     n = len(y)
     batches = -(-n // batch_size)
     if not isinstance(title, str):
-        raise TypeError(f"title must be a string, got {_describe(title)}")
+        raise TypeError(f"title must be a string, got {describe_value(title)}")
     show = _make_progress(progress, epochs, batches, title)
     loss_fn = SoftmaxCrossEntropy()
     history = History()
