@@ -1,7 +1,13 @@
 """Where translation invariance breaks: padding leaks position, and subsampling aliases.
 
-Three experiments of notebook 05 (science notes, experiments 6 and 7, and the
-shift-consistency measure of Zhang 2019), small enough for a CPU in seconds:
+Three experiments of notebook 05, small enough for a CPU in seconds: padding
+lets a network tell where an object is (Kayhan & van Gemert 2020, "On
+translation invariance in CNNs: convolutional layers can exploit absolute
+spatial location"), a linear readout finds position in the features of a
+zero-padded network (Islam, Jia & Bruce 2020, "How much position information
+do convolutional neural networks encode?"), and the shift consistency of
+trained classifiers (Zhang 2019; small shifts change the output: Azulay &
+Weiss 2019):
 
 1. **Which corner?** (:func:`corner_experiment`). The same cat sits in the
    top-left or in the bottom-right corner. One convolution layer, ReLU, a
@@ -162,7 +168,7 @@ class CornerResult:
 def corner_experiment(padding: str = "zero", gap: int = 0, k: int = 3, seed: int = 0, n_train: int = 256,
                       n_test: int = 400, epochs: int = 8, channels: int = 8, noise: float = 0.1,
                       lr: float = 0.05) -> CornerResult:
-    """Train :func:`make_corner_net` to tell the two corners apart (science notes, experiment 6).
+    """Train :func:`make_corner_net` to tell the two corners apart (Kayhan & van Gemert 2020).
 
     Training and test images come from :func:`corner_dataset` with the same
     ``gap`` and ``noise`` and different seeds; training is ``epochs`` passes
@@ -315,7 +321,7 @@ def fit_readout(features) -> np.ndarray:
 
 def position_readout(padding: str = "zero", seed: int = 0, n_train: int = 20, n_test: int = 10,
                      stack: RandomStack | None = None) -> dict:
-    """Science notes, experiment 7: can a linear readout find *where* a feature vector comes from?
+    """Can a linear readout find *where* a feature vector comes from? (Islam, Jia & Bruce 2020.)
 
     Random images (uniform noise, 28x28) go through ``stack`` (default
     ``RandomStack.random(seed=seed)``: 7x7 maps of 32 features). The readout

@@ -1,4 +1,4 @@
-"""helpers.ops: agreement with loop references, the shift laws of science.md, and bad input.
+"""helpers.ops: agreement with loop references, the shift laws (equivariance, polyphase), and bad input.
 
 The references below are written the slow, obvious way (one Python loop per
 index, the definitions straight from the docstrings and the usual formulas),
@@ -343,7 +343,7 @@ def test_cross_entropy_matches_loop_reference():
 
 
 # ---------------------------------------------------------------------------
-# Laws (science.md): equivariance of convolution
+# Laws: convolution commutes with circular shifts (equivariance)
 # ---------------------------------------------------------------------------
 
 @PROPS
@@ -442,7 +442,7 @@ def test_max_pool_polyphase_identity_for_every_shift(s, mh, mw, ky, kx, seed):
 
 @pytest.mark.parametrize("k", range(8))
 def test_max_pool_shift_along_columns_is_a_copy_exactly_for_even_k(k):
-    """The 1-D statement of science.md: D_2 S_k x = S_{k/2} D_2 x for even k, else the other phase."""
+    """The 1-D polyphase identity: D_2 S_k x = S_{k/2} D_2 x for even k, else the other phase."""
     x = rng_for("polyphase", k).standard_normal((8, 16))
     dense = max_pool2d(x, 2, stride=1, padding="circular")
     moved = max_pool2d(shift(x, 0, k))
@@ -560,7 +560,7 @@ def test_temperature_flattens_when_large_and_sharpens_when_small():
 
 
 def test_softmax_gives_no_invariance_to_moving_the_object():
-    """science.md 6: if the logits change with position, so do the probabilities."""
+    """Softmax adds no invariance: if the logits change with position, so do the probabilities."""
     w = rng_for("readout").standard_normal((3, 64))
     x = np.zeros((8, 8))
     x[2, 2] = 1.0

@@ -359,7 +359,7 @@ def test_gradient_of_the_wrong_shape_is_refused():
 
 
 # --------------------------------------------------------------------------
-# The science claim (experiment 4), at the fixed seed of the notebooks
+# Notebook 04's left/right claim, at the fixed seed of the notebooks
 # --------------------------------------------------------------------------
 
 def test_left_right_experiment_meets_the_targets():

@@ -167,8 +167,10 @@ def left_right_experiment(seed: int = 0, heads=("flatten", "gmp"), n_train: int 
                           optimizer: str = "adam", train_region: str = "left", progress=None) -> LeftRightResult:
     """Train the same network with different heads on the left half only; test on both halves.
 
-    Science notes, experiment 4. The ``n_train`` training images have their
-    sprite in ``train_region`` (``"left"``; ``"everywhere"`` for the control
+    The left/right experiment of notebook 04: a flatten head does not carry what
+    it learned in one half to the other, a global pooling head does (global
+    pooling and learned invariance: Blything et al. 2021). The ``n_train``
+    training images have their sprite in ``train_region`` (``"left"``; ``"everywhere"`` for the control
     experiment); the test images (``n_test`` per region, drawn with other
     seeds) have it in the left half and in the right half. Each head in
     ``heads`` (names from :data:`HEADS`) gets the network of :func:`make_cnn`
@@ -232,7 +234,8 @@ def probability_vs_column(model: Model, name: str = "cat", row: int = 9, cols=No
     with its top-left pixel at ``(row, col)`` for each ``col`` in ``cols``
     (default: every column where it fits). Returns ``(cols, probs)`` with
     ``probs`` of shape ``(len(cols), K)``; ``probs[:, CLASSES.index(name)]``
-    is p(true class) against position (science notes, experiment 5).
+    is p(true class) against position: it falls where a flatten head trained on the left
+    meets the right half, and stays up for a global pooling head.
     """
     model = check_classifier(model)
     choice(name, "name", CLASSES)
