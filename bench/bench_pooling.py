@@ -5,7 +5,7 @@ from __future__ import annotations
 from liveview import naive_redraw_ms, summary, sweep_ms
 from timing import median_ms, record
 
-from helpers.explorers.pooling import PoolingExplorer, WindowExplorer, _pooling_grid
+from helpers.explorers.pooling import PoolingExplorer, WindowExplorer, pooling_grid
 from helpers.views import LiveFigure
 
 
@@ -15,7 +15,7 @@ def _grid_frame(one_collection: bool):
     for ax in (0, 1):
         live.show_map(ax, (28, 28), "magnitude", "map", vmax=1)
         if one_collection:
-            _pooling_grid(live, ax, (28, 28), 2, linewidth=0.5)
+            pooling_grid(live, ax, (28, 28), 2, linewidth=0.5)
         else:  # one line artist per grid edge, redrawn over the image at each update
             live.draw_grid(ax, (28, 28), 2, linewidth=0.5)
     live.render()

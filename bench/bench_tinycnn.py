@@ -27,7 +27,7 @@ from helpers.tinycnn import (
 )
 
 BATCH = 64
-STEP_SHAPE = "64x1x28x28, conv 1->16 3x3 same, ReLU, max pool 2, global average pool, dense 16->4; Adam"
+STEP_SHAPE = "64x1x28x28, conv 1->16 3x3 zero padding, ReLU, max pool 2, global average pool, dense 16->4; Adam"
 
 
 def numpy_step_fn(model: Model, x: np.ndarray, y: np.ndarray):
@@ -84,7 +84,7 @@ def run():
     x, y, _ = make_dataset(BATCH, "everywhere", seed=0)
 
     # (1) One training step of a single conv stage with a global-pooling head.
-    model = Model([Conv2D(1, 16, 3, "same", rng=0), ReLU(), MaxPool2D(2), GlobalAvgPool(), Dense(16, 4, rng=0)])
+    model = Model([Conv2D(1, 16, 3, "zero", rng=0), ReLU(), MaxPool2D(2), GlobalAvgPool(), Dense(16, 4, rng=0)])
     numpy_ms = median_ms(numpy_step_fn(model, x, y), repeat=15, number=3)
     yield record("train_step_numpy", numpy_ms, shape=STEP_SHAPE, dtype="float64")
 

@@ -12,7 +12,7 @@ import numbers
 import numpy as np
 
 
-def _describe(value) -> str:
+def describe_value(value) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
     text = repr(value)
@@ -29,7 +29,7 @@ def as_float_array(value, name: str, ndims: tuple[int, ...] | None = None,
     number of dimensions, an empty array or NaN/infinity.
     """
     if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"{name} must be a numeric array, got {_describe(value)}")
+        raise TypeError(f"{name} must be a numeric array, got {describe_value(value)}")
     arr = np.asarray(value)
     if arr.dtype.kind not in "biuf":
         raise TypeError(
@@ -51,7 +51,7 @@ def as_float_array(value, name: str, ndims: tuple[int, ...] | None = None,
 def positive_int(value, name: str) -> int:
     """Check that ``value`` is an integer >= 1 and return it as ``int``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive integer, got {_describe(value)}")
+        raise TypeError(f"{name} must be a positive integer, got {describe_value(value)}")
     if value < 1:
         raise ValueError(f"{name} must be a positive integer (>= 1), got {value}")
     return int(value)
@@ -60,7 +60,7 @@ def positive_int(value, name: str) -> int:
 def integer(value, name: str) -> int:
     """Check that ``value`` is an integer (any sign) and return it as ``int``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {_describe(value)}")
+        raise TypeError(f"{name} must be an integer, got {describe_value(value)}")
     return int(value)
 
 
@@ -68,14 +68,28 @@ def choice(value, name: str, options) -> str:
     """Check that ``value`` is one of ``options``."""
     if not isinstance(value, str) or value not in options:
         listed = ", ".join(repr(o) for o in options)
-        raise ValueError(f"{name} must be one of {listed}; got {_describe(value)}")
+        raise ValueError(f"{name} must be one of {listed}; got {describe_value(value)}")
     return value
+
+
+def padding_choice(value, name: str, options) -> str:
+    """:func:`choice` for a padding mode, with a hint for the old name ``"same"``.
+
+    The helpers name a padding by what fills the border: ``"zero"`` or
+    ``"circular"`` (and ``"valid"`` for none). ``"same"`` names an output
+    size, not a fill, so it is refused with a message that says which name to use.
+    """
+    if isinstance(value, str) and value == "same" and "same" not in options:
+        listed = ", ".join(repr(o) for o in options)
+        raise ValueError(f"{name} must be one of {listed}; got 'same'. Paddings are named by what fills the "
+                         f"border: use 'zero' for zero padding (called 'same' elsewhere) or 'circular'")
+    return choice(value, name, options)
 
 
 def positive_float(value, name: str) -> float:
     """Check that ``value`` is a finite real number > 0."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a positive number, got {_describe(value)}")
+        raise TypeError(f"{name} must be a positive number, got {describe_value(value)}")
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a finite number > 0, got {value}")
     return float(value)

@@ -26,7 +26,7 @@ Both laws are exact: ``lift(R x) = P(lift(x))`` and
 ``group_conv(P(y)) = P(group_conv(y))`` where ``P`` = :func:`rotate_p4`
 rotates each map and rolls the orientation axis by one. They need a square
 kernel of odd size (its centre pixel is the rotation centre) and a padding
-that treats the four sides alike (``"same"``: zeros; or ``"circular"``).
+that treats the four sides alike (``"zero"``: zeros; or ``"circular"``).
 
 Neither layer loops over pixels: the four rotated (and rolled) copies of the
 filters are stacked into one ordinary filter bank of ``4 * O`` filters and
@@ -41,22 +41,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import _describe, as_float_array, choice, integer, positive_int
+from ._validate import as_float_array, choice, describe_value, integer, padding_choice, positive_int
 from .ops import conv2d, shift
-from .tinycnn import (
-    Conv2D,
-    Dense,
-    GlobalAvgPool,
-    GlobalMaxPool,
-    Layer,
-    MaxPool2D,
-    Model,
-    ReLU,
-    _as_rng,
-    _forward_first,
-    _grad_like,
-    _images,
-)
+from .tinycnn._checks import as_rng, check_grad, check_images, raise_forward_first
+from .tinycnn.layers import Conv2D, Dense, Layer, ReLU
+from .tinycnn.model import Model
+from .tinycnn.pool_layers import GlobalAvgPool, GlobalMaxPool, MaxPool2D
 
 __all__ = [
     "ORIENTATIONS",
@@ -82,7 +72,7 @@ __all__ = [
 #: The number of rotations in p4: 0, 90, 180 and 270 degrees.
 ORIENTATIONS = 4
 #: Paddings that keep the rotation laws exact (both treat the four sides alike).
-P4_PADDINGS = ("circular", "same")
+P4_PADDINGS = ("circular", "zero")
 
 
 # --------------------------------------------------------------------------
@@ -177,12 +167,12 @@ def lift(x, w, b=None, padding: str = "circular") -> np.ndarray:
     ``(O,)``; returns ``(N, O, 4, H, W)``,
     ``out[n, o, r] = b[o] + sum_c corr(x[n, c], rot90(w[o, c], r))``.
 
-    ``padding``: ``"circular"`` or ``"same"`` (zeros); the output keeps the
+    ``padding``: ``"circular"`` or ``"zero"`` (zeros); the output keeps the
     input's size. ``k`` must be odd.
     """
     x = as_float_array(x, "x", ndims=(2, 4))
     w = as_float_array(w, "w", ndims=(2, 4))
-    choice(padding, "padding", P4_PADDINGS)
+    padding_choice(padding, "padding", P4_PADDINGS)
     if x.ndim != w.ndim:
         raise ValueError(f"x and w must both be 2-D (one image, one kernel) or both 4-D ((N, C, H, W) and "
                          f"(O, C, k, k)); got x of shape {x.shape} and w of shape {w.shape}")
@@ -212,7 +202,7 @@ def group_conv(x, w, b=None, padding: str = "circular") -> np.ndarray:
     """
     x = as_float_array(x, "x", ndims=(3, 5))
     w = as_float_array(w, "w", ndims=(3, 5))
-    choice(padding, "padding", P4_PADDINGS)
+    padding_choice(padding, "padding", P4_PADDINGS)
     if x.ndim != w.ndim:
         raise ValueError(f"x and w must both be 3-D ((4, H, W) and (4, k, k)) or both 5-D ((N, C, 4, H, W) "
                          f"and (O, C, 4, k, k)); got x of shape {x.shape} and w of shape {w.shape}")
@@ -269,12 +259,12 @@ class _P4Base(Layer):
         if self.k % 2 == 0:
             raise ValueError(f"k must be odd (3, 5, ...) so that a rotation turns the kernel about its centre "
                              f"pixel; got {k}")
-        self.padding = choice(padding, "padding", P4_PADDINGS)
-        rng = _as_rng(rng)
+        self.padding = padding_choice(padding, "padding", P4_PADDINGS)
+        rng = as_rng(rng)
         std = np.sqrt(2.0 / (fan_in * self.k * self.k))
         self.params = {"w": rng.standard_normal(w_shape) * std, "b": np.zeros(self.out_ch)}
         self.grads = {key: np.zeros_like(val) for key, val in self.params.items()}
-        self._conv = Conv2D(self._stacked_in, self.out_ch * ORIENTATIONS, self.k, self.padding, rng=0)
+        self._conv = Conv2D(self.stacked_in, self.out_ch * ORIENTATIONS, self.k, self.padding, rng=0)
         self._ran = False
 
     def _bank(self) -> np.ndarray:  # pragma: no cover - abstract
@@ -284,7 +274,7 @@ class _P4Base(Layer):
         raise NotImplementedError
 
     def forward(self, x) -> np.ndarray:
-        x = _images(x, "x", self._stacked_in)
+        x = check_images(x, "x", self.stacked_in)
         self._conv.params["w"] = self._bank()
         self._conv.params["b"] = np.repeat(self.params["b"], ORIENTATIONS)
         self._ran = True
@@ -292,7 +282,7 @@ class _P4Base(Layer):
 
     def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
         if not self._ran:
-            _forward_first(self)
+            raise_forward_first(self)
         gx = self._conv.backward(grad_out, input_grad=input_grad)
         self.grads["w"] = self._fold(self._conv.grads["w"])
         self.grads["b"] = self._conv.grads["b"].reshape(self.out_ch, ORIENTATIONS).sum(axis=1)
@@ -311,7 +301,7 @@ class P4Lift(_P4Base):
     kind = "lift"
 
     def __init__(self, in_ch: int, out_ch: int, k: int = 3, padding: str = "circular", rng=None):
-        self._stacked_in = positive_int(in_ch, "in_ch")
+        self.stacked_in = positive_int(in_ch, "in_ch")
         super().__init__(in_ch, out_ch, k, padding, rng, in_ch, (out_ch, in_ch, k, k))
 
     def _bank(self) -> np.ndarray:
@@ -336,7 +326,7 @@ class P4Conv(_P4Base):
     kind = "p4conv"
 
     def __init__(self, in_ch: int, out_ch: int, k: int = 3, padding: str = "circular", rng=None):
-        self._stacked_in = positive_int(in_ch, "in_ch") * ORIENTATIONS
+        self.stacked_in = positive_int(in_ch, "in_ch") * ORIENTATIONS
         super().__init__(in_ch, out_ch, k, padding, rng, in_ch * ORIENTATIONS,
                          (out_ch, in_ch, ORIENTATIONS, k, k))
 
@@ -366,7 +356,7 @@ class OrientationPool(Layer):
         self._arg = None
 
     def forward(self, x) -> np.ndarray:
-        x = _images(x, "x")
+        x = check_images(x, "x")
         n, c4, h, w = x.shape
         if c4 % ORIENTATIONS:
             raise ValueError(f"x must have a multiple of 4 channels (C * 4 orientations), got shape {x.shape}")
@@ -377,9 +367,9 @@ class OrientationPool(Layer):
 
     def backward(self, grad_out) -> np.ndarray:
         if self._arg is None:
-            _forward_first(self)
+            raise_forward_first(self)
         n, c4, h, w = self._shape
-        g = _grad_like(grad_out, (n, c4 // ORIENTATIONS, h, w))
+        g = check_grad(grad_out, (n, c4 // ORIENTATIONS, h, w))
         gx = np.zeros((n, c4 // ORIENTATIONS, ORIENTATIONS, h, w))
         np.put_along_axis(gx, self._arg[:, :, None], g[:, :, None], axis=2)
         return gx.reshape(self._shape)
@@ -398,7 +388,7 @@ def _check_common(channels, n_classes, padding, global_pool):
         n_classes = positive_int(n_classes, "n_classes")
         if n_classes < 2:
             raise ValueError(f"n_classes must be at least 2 (or None for features only), got {n_classes}")
-    choice(padding, "padding", P4_PADDINGS)
+    padding_choice(padding, "padding", P4_PADDINGS)
     choice(global_pool, "global_pool", ("max", "avg"))
     return channels, n_classes
 
@@ -417,7 +407,7 @@ def make_p4_cnn(channels: int = 8, n_classes: int | None = None, padding: str = 
     global pool the rotation.
     """
     channels, n_classes = _check_common(channels, n_classes, padding, global_pool)
-    rng = _as_rng(seed, "seed")
+    rng = as_rng(seed, "seed")
     layers: list[Layer] = [P4Lift(1, channels, 3, padding, rng=rng), ReLU(), MaxPool2D(2),
                            P4Conv(channels, channels, 3, padding, rng=rng), ReLU(), MaxPool2D(2),
                            OrientationPool(), GlobalMaxPool() if global_pool == "max" else GlobalAvgPool()]
@@ -433,10 +423,10 @@ def make_plain_cnn(channels: int = 8, n_classes: int | None = None, padding: str
 
     Shift-invariant like the p4 network (global pooling), but its filters are
     used in one orientation only, so rotating the input changes its features.
-    ``padding`` is ``"circular"`` or ``"same"``.
+    ``padding`` is ``"circular"`` or ``"zero"``.
     """
     channels, n_classes = _check_common(channels, n_classes, padding, global_pool)
-    rng = _as_rng(seed, "seed")
+    rng = as_rng(seed, "seed")
     layers: list[Layer] = [Conv2D(1, channels, 3, padding, rng=rng), ReLU(), MaxPool2D(2),
                            Conv2D(channels, channels, 3, padding, rng=rng), ReLU(), MaxPool2D(2),
                            GlobalMaxPool() if global_pool == "max" else GlobalAvgPool()]
@@ -457,9 +447,9 @@ def quantize_weights(model: Model, step: float = 2.0 ** -6) -> Model:
     differently. Returns the model.
     """
     if not isinstance(model, Model):
-        raise TypeError(f"model must be a helpers.tinycnn.Model, got {_describe(model)}")
+        raise TypeError(f"model must be a helpers.tinycnn.Model, got {describe_value(model)}")
     if isinstance(step, bool) or not isinstance(step, (int, float)) or step <= 0 or not np.isfinite(step):
-        raise ValueError(f"step must be a positive power of two such as 2 ** -6, got {_describe(step)}")
+        raise ValueError(f"step must be a positive power of two such as 2 ** -6, got {describe_value(step)}")
     if np.log2(step) != np.round(np.log2(step)):
         raise ValueError(f"step must be a power of two (so that rounding to it is exact), got {step}")
     for p in model.params():
@@ -483,7 +473,7 @@ def transform(x, variant) -> np.ndarray:
     """Apply one variant of :data:`TRANSFORMS` to ``x`` ``(..., H, W)``:
     ``("shift", dy, dx)`` (circular) or ``("rot", r)`` (``r`` quarter turns)."""
     if not isinstance(variant, tuple) or not variant or variant[0] not in ("shift", "rot"):
-        raise ValueError(f"variant must be ('shift', dy, dx) or ('rot', r), got {_describe(variant)}")
+        raise ValueError(f"variant must be ('shift', dy, dx) or ('rot', r), got {describe_value(variant)}")
     if variant[0] == "shift":
         return shift(x, variant[1], variant[2])
     return rot90(x, variant[1])
@@ -497,7 +487,7 @@ def invariance_report(model: Model, x) -> dict:
     transformation: 0 means exactly invariant for this image.
     """
     if not isinstance(model, Model):
-        raise TypeError(f"model must be a helpers.tinycnn.Model, got {_describe(model)}")
+        raise TypeError(f"model must be a helpers.tinycnn.Model, got {describe_value(model)}")
     x = as_float_array(x, "x", ndims=(2,))
     if x.shape[0] != x.shape[1]:
         raise ValueError(f"x must be a square image (rotations keep its shape), got shape {x.shape}")

@@ -18,13 +18,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._validate import as_float_array, choice, integer, positive_float, positive_int
+from ._validate import as_float_array, choice, integer, padding_choice, positive_float, positive_int
 
 __all__ = [
     "PADDINGS",
     "BLUR_FILTERS",
     "shift",
     "pad2d",
+    "unpad2d",
+    "pad_amounts",
     "conv2d",
     "max_pool2d",
     "avg_pool2d",
@@ -38,8 +40,10 @@ __all__ = [
     "cross_entropy",
 ]
 
-PADDINGS = ("valid", "same", "circular")
+PADDINGS = ("valid", "zero", "circular")
 SHIFT_MODES = ("circular", "zero")
+#: The fills of :func:`pad2d`: zeros, or the image wrapped around.
+PAD_MODES = ("zero", "circular")
 BLUR_FILTERS = {
     "rect2": np.array([1.0, 1.0]),
     "tri3": np.array([1.0, 2.0, 1.0]),
@@ -83,9 +87,13 @@ def shift(x, dy: int, dx: int, mode: str = "circular") -> np.ndarray:
     return out
 
 
-def _same_amounts(k: int) -> tuple[int, int]:
-    """Padding before/after so that a stride-1 window of size k keeps the size."""
-    total = k - 1
+def pad_amounts(k: int) -> tuple[int, int]:
+    """Padding ``(before, after)`` along one axis so that a stride-1 window of size ``k`` keeps the size.
+
+    ``k - 1`` pixels in all, the extra one after for even ``k``: ``pad_amounts(3) == (1, 1)``,
+    ``pad_amounts(2) == (0, 1)``. Raises ``ValueError`` unless ``k`` is a positive integer.
+    """
+    total = positive_int(k, "k") - 1
     return total // 2, total - total // 2
 
 
@@ -93,12 +101,41 @@ def pad2d(x: np.ndarray, before: tuple[int, int], after: tuple[int, int],
           mode: str = "zero") -> np.ndarray:
     """Pad the last two axes: ``before=(top, left)``, ``after=(bottom, right)``.
 
-    ``mode`` is ``"zero"`` or ``"circular"`` (wrap around).
+    ``mode`` is ``"zero"`` or ``"circular"`` (wrap around). ``x`` has shape
+    ``(..., H, W)``; returns ``(..., top + H + bottom, left + W + right)``.
+    Raises ``ValueError`` for any other mode.
     """
+    padding_choice(mode, "mode", PAD_MODES)
     widths = [(0, 0)] * (x.ndim - 2) + [(before[0], after[0]), (before[1], after[1])]
     if mode == "circular":
         return np.pad(x, widths, mode="wrap")
     return np.pad(x, widths, mode="constant")
+
+
+def unpad2d(gxp: np.ndarray, before: tuple[int, int], after: tuple[int, int], mode: str = "zero") -> np.ndarray:
+    """Gradient with respect to an image from the gradient with respect to its padded version.
+
+    The transpose of :func:`helpers.ops.pad2d` on ``(..., H, W)`` arrays. With
+    zero padding the border values were constants, so their gradient is simply
+    dropped. With circular padding each border pixel *is* a pixel from the
+    other side of the image (padded row ``r`` is image row ``(r - top) mod H``),
+    so its gradient is added back there: the border is "folded" onto the image.
+    ``gxp`` has shape ``(..., H + top + bottom, W + left + right)``; returns ``(..., H, W)``.
+    Used by the backward passes of :mod:`helpers.tinycnn`.
+    """
+    (top, left), (bottom, right) = before, after
+    hp, wp = gxp.shape[-2:]
+    h, w = hp - top - bottom, wp - left - right
+    padding_choice(mode, "mode", PAD_MODES)
+    if mode != "circular":
+        return gxp[..., top:top + h, left:left + w].copy()
+    rows = gxp[..., top:top + h, :].copy()
+    for r in [*range(top), *range(top + h, hp)]:  # the few padded rows, not the pixels
+        rows[..., (r - top) % h, :] += gxp[..., r, :]
+    out = rows[..., :, left:left + w].copy()
+    for c in [*range(left), *range(left + w, wp)]:
+        out[..., :, (c - left) % w] += rows[..., :, c]
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -119,16 +156,26 @@ def conv2d(x, w, b=None, stride: int = 1, padding: str = "valid") -> np.ndarray:
 
     padding:
       - ``"valid"``: no padding; ``Ho = floor((H - kh) / s) + 1``.
-      - ``"same"``: zeros around the image, ``kh - 1`` rows in all (the extra
+      - ``"zero"``: zeros around the image, ``kh - 1`` rows in all (the extra
         one at the bottom for even kernels); with stride 1 the output has the
         input's size.
-      - ``"circular"``: as ``"same"`` but the image wraps around (a torus).
+      - ``"circular"``: as ``"zero"`` but the image wraps around (a torus).
         Then the convolution commutes exactly with circular shifts.
+
+    A padding is named by what fills the border, as in the notebooks and the
+    literature ("zero padding", "circular padding"), and every helper uses
+    these names. PyTorch's ``padding="same"`` names the output size instead,
+    which zero and circular padding both keep; ``"same"`` is refused here
+    with a ``ValueError`` that says to use ``"zero"``.
+
+    Raises ``ValueError`` for a bad shape, a channel or bias mismatch, an
+    unknown padding or a kernel larger than the padded image; ``TypeError``
+    for non-numeric input.
     """
     x = as_float_array(x, "x", ndims=(2, 4))
     w = as_float_array(w, "w", ndims=(2, 4))
     stride = positive_int(stride, "stride")
-    choice(padding, "padding", PADDINGS)
+    padding_choice(padding, "padding", PADDINGS)
     teaching = x.ndim == 2
     if x.ndim != w.ndim:
         raise ValueError(
@@ -155,12 +202,12 @@ def conv2d(x, w, b=None, stride: int = 1, padding: str = "valid") -> np.ndarray:
     if padding == "valid":
         xp = x4
     else:
-        (pt, pb), (pl, pr) = _same_amounts(kh), _same_amounts(kw)
-        xp = pad2d(x4, (pt, pl), (pb, pr), "circular" if padding == "circular" else "zero")
+        (pt, pb), (pl, pr) = pad_amounts(kh), pad_amounts(kw)
+        xp = pad2d(x4, (pt, pl), (pb, pr), padding)
     if xp.shape[-2] < kh or xp.shape[-1] < kw:
         raise ValueError(
             f"kernel of size {kh}x{kw} is larger than the {padding}-padded image of size "
-            f"{xp.shape[-2]}x{xp.shape[-1]}; use a smaller kernel or padding='same'")
+            f"{xp.shape[-2]}x{xp.shape[-1]}; use a smaller kernel or padding='zero'")
     windows = sliding_window_view(xp, (kh, kw), axis=(-2, -1))[:, :, ::stride, ::stride]
     # windows: (N, C, Ho, Wo, kh, kw); contract over C, kh, kw.
     out = np.einsum("nchwuv,ocuv->nohw", windows, w4, optimize=True)
@@ -178,7 +225,7 @@ def _pool_windows(x, size, stride, padding):
         raise ValueError(f"x must have at least 2 dimensions (..., H, W), got shape {x.shape}")
     size = positive_int(size, "size")
     stride = size if stride is None else positive_int(stride, "stride")
-    choice(padding, "padding", ("valid", "circular"))
+    padding_choice(padding, "padding", ("valid", "circular"))
     if padding == "circular":
         x = pad2d(x, (0, 0), (size - 1, size - 1), "circular")
     h, w = x.shape[-2:]
@@ -222,7 +269,7 @@ def blur_pool2d(x, stride: int = 2, filter: str = "bin5", padding: str = "circul
 
     ``x`` has shape ``(..., H, W)``; the blur is applied to every channel on
     its own (depthwise). ``padding`` is ``"circular"`` (default, exact shift
-    laws) or ``"same"`` (zeros). Output ``(..., ceil(H / stride), ceil(W / stride))``.
+    laws) or ``"zero"`` (zeros). Output ``(..., ceil(H / stride), ceil(W / stride))``.
     This is BlurPool (Zhang, 2019); preceded by a stride-1 max it is MaxBlurPool.
     """
     x = as_float_array(x, "x")
@@ -230,10 +277,10 @@ def blur_pool2d(x, stride: int = 2, filter: str = "bin5", padding: str = "circul
         raise ValueError(f"x must have at least 2 dimensions (..., H, W), got shape {x.shape}")
     stride = positive_int(stride, "stride")
     k = blur_kernel(filter)
-    choice(padding, "padding", ("circular", "same"))
+    padding_choice(padding, "padding", ("circular", "zero"))
     n = k.shape[0]
-    before, after = _same_amounts(n)
-    xp = pad2d(x, (before, before), (after, after), "circular" if padding == "circular" else "zero")
+    before, after = pad_amounts(n)
+    xp = pad2d(x, (before, before), (after, after), padding)
     win = sliding_window_view(xp, (n, n), axis=(-2, -1))[..., ::stride, ::stride, :, :]
     return np.einsum("...uv,uv->...", win, k)
 

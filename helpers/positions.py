@@ -1,7 +1,13 @@
 """Where translation invariance breaks: padding leaks position, and subsampling aliases.
 
-Three experiments of notebook 05 (science notes, experiments 6 and 7, and the
-shift-consistency measure of Zhang 2019), small enough for a CPU in seconds:
+Three experiments of notebook 05, small enough for a CPU in seconds: padding
+lets a network tell where an object is (Kayhan & van Gemert 2020, "On
+translation invariance in CNNs: convolutional layers can exploit absolute
+spatial location"), a linear readout finds position in the features of a
+zero-padded network (Islam, Jia & Bruce 2020, "How much position information
+do convolutional neural networks encode?"), and the shift consistency of
+trained classifiers (Zhang 2019; small shifts change the output: Azulay &
+Weiss 2019):
 
 1. **Which corner?** (:func:`corner_experiment`). The same cat sits in the
    top-left or in the bottom-right corner. One convolution layer, ReLU, a
@@ -31,25 +37,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import _describe, as_float_array, choice, integer, positive_int
+from ._validate import as_float_array, choice, describe_value, integer, padding_choice, positive_int
 from .ops import conv2d, max_pool2d, shift
 from .sprites import CLASSES, SPRITES, make_dataset, sprite
-from .tinycnn import (
-    Adam,
-    Conv2D,
-    Dense,
-    GlobalMaxPool,
-    Model,
-    ReLU,
-    evaluate,
-    make_cnn,
-    train,
-)
+from .tinycnn.experiments import make_cnn
+from .tinycnn.layers import Conv2D, Dense, ReLU
+from .tinycnn.model import Adam, Model
+from .tinycnn.pool_layers import GlobalMaxPool
+from .tinycnn.training import evaluate, train
 
 __all__ = [
     "CORNERS",
     "CORNER_PADDINGS",
     "CORNER_SETTINGS",
+    "clear_caches",
     "corner_position",
     "corner_image",
     "corner_dataset",
@@ -71,10 +72,10 @@ __all__ = [
 
 #: The two classes of the corner experiment, in label order.
 CORNERS = ("top-left", "bottom-right")
-#: Paddings of the corner network: zeros ("same") or wrap-around ("circular").
-CORNER_PADDINGS = ("same", "circular")
+#: Paddings of the corner network: zeros or the image wrapped around.
+CORNER_PADDINGS = ("zero", "circular")
 #: The rows of notebook 05's corner table: ``(padding, k, gap)``.
-CORNER_SETTINGS = (("same", 3, 0), ("same", 3, 1), ("same", 3, 2), ("same", 5, 1), ("circular", 3, 0))
+CORNER_SETTINGS = (("zero", 3, 0), ("zero", 3, 1), ("zero", 3, 2), ("zero", 5, 1), ("circular", 3, 0))
 _SPRITE = 9  # every sprite is 9x9
 
 
@@ -89,7 +90,7 @@ def _check_gap(gap, canvas: int) -> int:
 
 def _check_noise(noise) -> float:
     if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {_describe(noise)}")
+        raise ValueError(f"noise must be a finite number >= 0, got {describe_value(noise)}")
     return float(noise)
 
 
@@ -137,18 +138,18 @@ def corner_dataset(n: int, gap: int = 0, noise: float = 0.1, seed: int = 0,
     return x, y
 
 
-def make_corner_net(padding: str = "same", channels: int = 8, k: int = 3, seed: int = 0) -> Model:
+def make_corner_net(padding: str = "zero", channels: int = 8, k: int = 3, seed: int = 0) -> Model:
     """``Conv2D(1 -> channels, k x k, padding) -> ReLU -> GlobalMaxPool -> Dense(channels -> 2)``.
 
-    ``padding`` is ``"same"`` (zeros) or ``"circular"``. The global max pool
+    ``padding`` is ``"zero"`` (zeros) or ``"circular"``. The global max pool
     keeps, for each filter, its strongest response *anywhere*: the network
     has no direct way to see where anything is.
     """
-    choice(padding, "padding", CORNER_PADDINGS)
+    padding_choice(padding, "padding", CORNER_PADDINGS)
     channels = positive_int(channels, "channels")
     k = positive_int(k, "k")
     if k % 2 == 0:
-        raise ValueError(f"k must be odd (3, 5, ...) so that 'same' padding is the same on every side, got {k}")
+        raise ValueError(f"k must be odd (3, 5, ...) so that 'zero' padding is the same on every side, got {k}")
     rng = np.random.default_rng(integer(seed, "seed"))
     return Model([Conv2D(1, channels, k, padding, rng=rng), ReLU(), GlobalMaxPool(), Dense(channels, 2, rng=rng)])
 
@@ -164,10 +165,10 @@ class CornerResult:
     settings: dict
 
 
-def corner_experiment(padding: str = "same", gap: int = 0, k: int = 3, seed: int = 0, n_train: int = 256,
+def corner_experiment(padding: str = "zero", gap: int = 0, k: int = 3, seed: int = 0, n_train: int = 256,
                       n_test: int = 400, epochs: int = 8, channels: int = 8, noise: float = 0.1,
                       lr: float = 0.05) -> CornerResult:
-    """Train :func:`make_corner_net` to tell the two corners apart (science notes, experiment 6).
+    """Train :func:`make_corner_net` to tell the two corners apart (Kayhan & van Gemert 2020).
 
     Training and test images come from :func:`corner_dataset` with the same
     ``gap`` and ``noise`` and different seeds; training is ``epochs`` passes
@@ -184,7 +185,7 @@ def corner_experiment(padding: str = "same", gap: int = 0, k: int = 3, seed: int
       is exactly 50%.
     - zero padding, ``gap >= 2 r``, and circular padding: chance (50%).
     """
-    choice(padding, "padding", CORNER_PADDINGS)
+    padding_choice(padding, "padding", CORNER_PADDINGS)
     gap = _check_gap(gap, 28)
     model = make_corner_net(padding, channels, k, seed)
     x_tr, y_tr = corner_dataset(n_train, gap, noise, seed=1000 + seed)
@@ -199,7 +200,7 @@ def corner_experiment(padding: str = "same", gap: int = 0, k: int = 3, seed: int
 _CORNER_CACHE: dict = {}
 
 
-def trained_corner_net(padding: str = "same", gap: int = 0, k: int = 3, seed: int = 0) -> CornerResult:
+def trained_corner_net(padding: str = "zero", gap: int = 0, k: int = 3, seed: int = 0) -> CornerResult:
     """:func:`corner_experiment` with default settings, trained once per session and cached."""
     key = (padding, gap, k, seed)
     if key not in _CORNER_CACHE:
@@ -224,9 +225,8 @@ def corner_table(settings=CORNER_SETTINGS, seeds=(0, 1, 2)) -> tuple[str, dict]:
     head = f"{'padding':<9} {'filter':>6} {'gap':>4}  " + " ".join(f"{'seed ' + str(s):>7}" for s in seeds)
     lines = [head + f" {'mean':>7}"]
     for (padding, k, gap), values in acc.items():
-        name = "zero" if padding == "same" else padding
         cells = " ".join(f"{v:>7.1%}" for v in values)
-        lines.append(f"{name:<9} {f'{k}x{k}':>6} {gap:>4}  {cells} {np.mean(values):>7.1%}")
+        lines.append(f"{padding:<9} {f'{k}x{k}':>6} {gap:>4}  {cells} {np.mean(values):>7.1%}")
     return "\n".join(lines), acc
 
 
@@ -264,10 +264,10 @@ class RandomStack:
             c_in = channels
         return cls(weights, n_pool)
 
-    def features(self, x, padding: str = "same") -> np.ndarray:
+    def features(self, x, padding: str = "zero") -> np.ndarray:
         """Features of images ``x`` ``(N, H, W)`` or ``(H, W)``: ``(N, C, h, w)`` or ``(C, h, w)``."""
         x = as_float_array(x, "x", ndims=(2, 3))
-        choice(padding, "padding", CORNER_PADDINGS)
+        padding_choice(padding, "padding", CORNER_PADDINGS)
         single = x.ndim == 2
         h = x[None, None] if single else x[:, None]
         for i, (w, b) in enumerate(self.weights):
@@ -319,9 +319,9 @@ def fit_readout(features) -> np.ndarray:
     return coef
 
 
-def position_readout(padding: str = "same", seed: int = 0, n_train: int = 20, n_test: int = 10,
+def position_readout(padding: str = "zero", seed: int = 0, n_train: int = 20, n_test: int = 10,
                      stack: RandomStack | None = None) -> dict:
-    """Science notes, experiment 7: can a linear readout find *where* a feature vector comes from?
+    """Can a linear readout find *where* a feature vector comes from? (Islam, Jia & Bruce 2020.)
 
     Random images (uniform noise, 28x28) go through ``stack`` (default
     ``RandomStack.random(seed=seed)``: 7x7 maps of 32 features). The readout
@@ -329,7 +329,7 @@ def position_readout(padding: str = "same", seed: int = 0, n_train: int = 20, n_
     ``{"r2_row", "r2_col", "true", "pred", "shape"}``: R^2 on the test images,
     the true and predicted ``(row, col)`` of every test position ``(n_test * h * w, 2)``.
     """
-    choice(padding, "padding", CORNER_PADDINGS)
+    padding_choice(padding, "padding", CORNER_PADDINGS)
     n_train = positive_int(n_train, "n_train")
     n_test = positive_int(n_test, "n_test")
     stack = RandomStack.random(seed=seed) if stack is None else stack
@@ -364,6 +364,13 @@ def distinct_positions(features, decimals: int = 9) -> int:
 # --------------------------------------------------------------------------
 
 _MODEL_CACHE: dict = {}
+
+
+def clear_caches() -> None:
+    """Forget the cached corner networks (:func:`trained_corner_net`) and trained classifiers
+    (:func:`train_everywhere`), so that the next call trains again (for timing)."""
+    _CORNER_CACHE.clear()
+    _MODEL_CACHE.clear()
 
 
 def train_everywhere(pool: str = "max", seed: int = 0) -> Model:
@@ -426,7 +433,7 @@ def shift_metrics(model: Model, x, y, max_shift: int = 4, seed: int = 0) -> dict
     :func:`centred_test_set` the sprite never crosses the border.
     """
     if not isinstance(model, Model):
-        raise TypeError(f"model must be a helpers.tinycnn.Model, got {_describe(model)}")
+        raise TypeError(f"model must be a helpers.tinycnn.Model, got {describe_value(model)}")
     x = as_float_array(x, "x", ndims=(4,))
     y = np.asarray(y)
     if y.shape != (x.shape[0],):

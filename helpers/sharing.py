@@ -16,7 +16,7 @@ at once, never with a Python loop over pixels. Images are flattened row by
 row (``x.ravel()``), so pixel ``(r, c)`` of an ``H x W`` image is entry
 ``r * W + c``, and ``conv_matrix(w, x.shape) @ x.ravel() == conv2d(x, w).ravel()``.
 
-Padding follows :func:`helpers.ops.conv2d`: ``"valid"``, ``"same"`` (zeros)
+Padding follows :func:`helpers.ops.conv2d`: ``"valid"``, ``"zero"`` (zeros)
 and ``"circular"`` (the image wraps around), with the same placement of the
 kernel, so the two always agree.
 """
@@ -28,8 +28,8 @@ import numbers
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._validate import _describe, as_float_array, choice, integer, positive_float, positive_int
-from .ops import PADDINGS, _same_amounts, pad2d
+from ._validate import as_float_array, choice, describe_value, integer, padding_choice, positive_float, positive_int
+from .ops import PADDINGS, pad2d, pad_amounts
 
 __all__ = [
     "PADDINGS",
@@ -46,9 +46,6 @@ __all__ = [
     "shift_stack",
     "equivariance_errors",
     "patches",
-    "fit_shared_kernel",
-    "fit_locally_connected",
-    "left_training_set",
 ]
 
 #: The three layers of the notebook, in the order the parameters shrink.
@@ -66,30 +63,30 @@ def _shape2(value, name: str) -> tuple[int, int]:
         return n, n
     if isinstance(value, (tuple, list)) and len(value) == 2:
         return positive_int(value[0], f"{name}[0]"), positive_int(value[1], f"{name}[1]")
-    raise TypeError(f"{name} must be an int or a (height, width) pair, got {_describe(value)}")
+    raise TypeError(f"{name} must be an int or a (height, width) pair, got {describe_value(value)}")
 
 
 def _pads(kernel_shape, padding: str) -> tuple[int, int]:
     """Rows above and columns left of the image that the padding adds (as in conv2d)."""
     if padding == "valid":
         return 0, 0
-    return _same_amounts(kernel_shape[0])[0], _same_amounts(kernel_shape[1])[0]
+    return pad_amounts(kernel_shape[0])[0], pad_amounts(kernel_shape[1])[0]
 
 
 def output_shape(image_shape, kernel_shape, padding: str = "valid", stride: int = 1) -> tuple[int, int]:
     """The ``(Ho, Wo)`` of a ``kh x kw`` window slid over an ``H x W`` image.
 
-    ``"valid"``: ``floor((H - kh) / stride) + 1``; ``"same"`` and
+    ``"valid"``: ``floor((H - kh) / stride) + 1``; ``"zero"`` and
     ``"circular"``: ``ceil(H / stride)`` (the image's size for stride 1).
     """
     h, w = _shape2(image_shape, "image_shape")
     kh, kw = _shape2(kernel_shape, "kernel_shape")
-    choice(padding, "padding", PADDINGS)
+    padding_choice(padding, "padding", PADDINGS)
     stride = positive_int(stride, "stride")
     if padding == "valid":
         if kh > h or kw > w:
             raise ValueError(f"a {kh}x{kw} kernel does not fit in a {h}x{w} image without padding; "
-                             "use a smaller kernel or padding='same'")
+                             "use a smaller kernel or padding='zero'")
         return (h - kh) // stride + 1, (w - kw) // stride + 1
     return -(-h // stride), -(-w // stride)
 
@@ -138,7 +135,7 @@ def locally_connected_matrix(weights, image_shape, padding: str = "valid", strid
     """
     weights = as_float_array(weights, "weights", ndims=(4,))
     h, w = _shape2(image_shape, "image_shape")
-    choice(padding, "padding", PADDINGS)
+    padding_choice(padding, "padding", PADDINGS)
     kh, kw = weights.shape[2:]
     expected = output_shape((h, w), (kh, kw), padding, stride)
     if weights.shape[:2] != expected:
@@ -177,7 +174,7 @@ def conv_matrix(w, image_shape, padding: str = "circular", stride: int = 1) -> n
     """
     w = as_float_array(w, "w", ndims=(2,))
     h, wd = _shape2(image_shape, "image_shape")
-    choice(padding, "padding", PADDINGS)
+    padding_choice(padding, "padding", PADDINGS)
     stride = positive_int(stride, "stride")
     out = output_shape((h, wd), w.shape, padding, stride)
     return locally_connected_matrix(tie_weights(w, out), (h, wd), padding, stride)
@@ -193,9 +190,9 @@ def weight_index_matrix(kernel_shape, image_shape, padding: str = "circular", sh
     """
     kh, kw = _shape2(kernel_shape, "kernel_shape")
     h, w = _shape2(image_shape, "image_shape")
-    choice(padding, "padding", PADDINGS)
+    padding_choice(padding, "padding", PADDINGS)
     if not isinstance(shared, (bool, np.bool_)):
-        raise TypeError(f"shared must be True or False, got {_describe(shared)}")
+        raise TypeError(f"shared must be True or False, got {describe_value(shared)}")
     if padding == "circular" and (kh > h or kw > w):
         raise ValueError(f"a {kh}x{kw} kernel wraps onto itself in a {h}x{w} circular image: "
                          "two weights would share one matrix entry")
@@ -240,12 +237,12 @@ def patches(x, kernel_shape, padding: str = "valid", stride: int = 1) -> np.ndar
     if x.ndim < 2:
         raise ValueError(f"x must have at least 2 dimensions (..., H, W), got shape {x.shape}")
     kh, kw = _shape2(kernel_shape, "kernel_shape")
-    choice(padding, "padding", PADDINGS)
+    padding_choice(padding, "padding", PADDINGS)
     stride = positive_int(stride, "stride")
     output_shape(x.shape[-2:], (kh, kw), padding, stride)  # checks that the kernel fits
     if padding != "valid":
-        (pt, pb), (pl, pr) = _same_amounts(kh), _same_amounts(kw)
-        x = pad2d(x, (pt, pl), (pb, pr), "circular" if padding == "circular" else "zero")
+        (pt, pb), (pl, pr) = pad_amounts(kh), pad_amounts(kw)
+        x = pad2d(x, (pt, pl), (pb, pr), padding)
     return sliding_window_view(x, (kh, kw), axis=(-2, -1))[..., ::stride, ::stride, :, :]
 
 
@@ -261,7 +258,7 @@ def locally_connected(x, weights, padding: str = "valid", stride: int = 1) -> np
     weights = as_float_array(weights, "weights", ndims=(4,))
     if x.ndim < 2:
         raise ValueError(f"x must have at least 2 dimensions (..., H, W), got shape {x.shape}")
-    choice(padding, "padding", PADDINGS)
+    padding_choice(padding, "padding", PADDINGS)
     stride = positive_int(stride, "stride")
     kh, kw = weights.shape[2:]
     expected = output_shape(x.shape[-2:], (kh, kw), padding, stride)
@@ -284,7 +281,7 @@ class LocallyConnected2D:
 
     def __init__(self, weights, padding: str = "valid", stride: int = 1):
         self.weights = as_float_array(weights, "weights", ndims=(4,)).copy()
-        self.padding = choice(padding, "padding", PADDINGS)
+        self.padding = padding_choice(padding, "padding", PADDINGS)
         self.stride = positive_int(stride, "stride")
 
     @classmethod
@@ -356,7 +353,7 @@ def param_counts(image_shape, kernel_shape, in_channels: int = 1, out_channels: 
     c_in = positive_int(in_channels, "in_channels")
     c_out = positive_int(out_channels, "out_channels")
     if not isinstance(bias, (bool, np.bool_)):
-        raise TypeError(f"bias must be True or False, got {_describe(bias)}")
+        raise TypeError(f"bias must be True or False, got {describe_value(bias)}")
     ho, wo = output_shape((h, w), (kh, kw), padding, stride)
     units = c_out * ho * wo
     return {
@@ -390,93 +387,12 @@ def equivariance_errors(f, x) -> np.ndarray:
     equivariant to circular shifts.
     """
     if not callable(f):
-        raise TypeError(f"f must be a function of images, got {_describe(f)}")
+        raise TypeError(f"f must be a function of images, got {describe_value(f)}")
     x = as_float_array(x, "x", ndims=(2,))
     fx = np.asarray(f(x), dtype=float)
     if fx.shape != x.shape:
-        raise ValueError(f"f must keep the image size {x.shape} (use 'same' or 'circular' padding), "
+        raise ValueError(f"f must keep the image size {x.shape} (use 'zero' or 'circular' padding), "
                          f"got an output of shape {fx.shape}")
     moved_then_f = np.asarray(f(shift_stack(x)), dtype=float)
     f_then_moved = shift_stack(fx)
     return np.abs(moved_then_f - f_then_moved).max(axis=(-2, -1))
-
-
-# --------------------------------------------------------------------------
-# Fitting by least squares
-# --------------------------------------------------------------------------
-
-def _training_pairs(xs, targets, kernel_shape, padding):
-    xs = as_float_array(xs, "xs", ndims=(3,))
-    targets = as_float_array(targets, "targets", ndims=(3,))
-    kh, kw = _shape2(kernel_shape, "kernel_shape")
-    choice(padding, "padding", PADDINGS)
-    out = output_shape(xs.shape[-2:], (kh, kw), padding)
-    if targets.shape != (xs.shape[0], *out):
-        raise ValueError(f"targets must have shape (N, Ho, Wo) = {(xs.shape[0], *out)} for images "
-                         f"of shape {xs.shape} and a {kh}x{kw} kernel with {padding} padding, got {targets.shape}")
-    p = patches(xs, (kh, kw), padding).reshape(xs.shape[0], *out, kh * kw)
-    return p, targets, (kh, kw), out
-
-
-def fit_shared_kernel(xs, targets, kernel_shape=(3, 3), padding: str = "same", ridge: float = 1e-3) -> np.ndarray:
-    """The one kernel ``w`` that best maps images to target maps, by least squares.
-
-    ``xs`` is ``(N, H, W)``, ``targets`` ``(N, Ho, Wo)``. Minimises
-    ``sum |conv2d(x, w) - target|^2 + ridge * |w|^2`` over all images and all
-    positions together: every position's example teaches the same ``kh * kw``
-    weights. Returns ``w`` of shape ``kernel_shape``.
-    """
-    p, t, (kh, kw), _ = _training_pairs(xs, targets, kernel_shape, padding)
-    ridge = positive_float(ridge, "ridge")
-    a = np.einsum("nijk,nijl->kl", p, p) + ridge * np.eye(kh * kw)
-    b = np.einsum("nijk,nij->k", p, t)
-    return np.linalg.solve(a, b).reshape(kh, kw)
-
-
-def fit_locally_connected(xs, targets, kernel_shape=(3, 3), padding: str = "same",
-                          ridge: float = 1e-3) -> np.ndarray:
-    """A kernel for every output position, each fitted by least squares on its own examples.
-
-    Same problem as :func:`fit_shared_kernel`, but output ``(i, j)`` has its
-    own kernel, taught only by what the images show at ``(i, j)``. A position
-    whose target is always zero gets exactly zero weights. Returns weights
-    ``(Ho, Wo, kh, kw)`` for :func:`locally_connected`. All ``Ho * Wo`` small
-    systems are solved in one batched call.
-    """
-    p, t, (kh, kw), (ho, wo) = _training_pairs(xs, targets, kernel_shape, padding)
-    ridge = positive_float(ridge, "ridge")
-    a = np.einsum("nijk,nijl->ijkl", p, p) + ridge * np.eye(kh * kw)
-    b = np.einsum("nijk,nij->ijk", p, t)
-    return np.linalg.solve(a, b[..., None])[..., 0].reshape(ho, wo, kh, kw)
-
-
-# --------------------------------------------------------------------------
-# The notebook's running experiment: cats seen only on the left
-# --------------------------------------------------------------------------
-
-def left_training_set(noise: float = 0.05, seed: int = 0, canvas: int = 28):
-    """Training pairs for an ear detector, with the cat only ever in the left half.
-
-    One image per position of the cat's top-left pixel: every row, and the
-    columns where the whole cat lies in the left half (see
-    :func:`helpers.sprites.region_columns`). Each image gets Gaussian noise of
-    standard deviation ``noise`` (seeded); its target is the ear filter's map
-    of the clean image (``"same"`` padding), the map a good ear detector
-    should produce.
-
-    Returns ``(xs, targets, positions)`` with shapes ``(N, canvas, canvas)``
-    twice and ``(N, 2)``.
-    """
-    from .filters import EAR
-    from .ops import conv2d
-    from .sprites import cat_at, region_columns
-
-    size = positive_int(canvas, "canvas")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {_describe(noise)}")
-    c0, c1 = region_columns("left", size, 9)
-    positions = np.array([(r, c) for r in range(size - 9 + 1) for c in range(c0, c1 + 1)])
-    clean = np.stack([cat_at(int(r), int(c), size) for r, c in positions])
-    targets = conv2d(clean[:, None], EAR[None, None], padding="same")[:, 0]
-    xs = clean + noise * np.random.default_rng(seed).standard_normal(clean.shape)
-    return xs, targets, positions

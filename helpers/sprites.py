@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-from ._validate import _describe, as_float_array, choice, integer, positive_int
+from ._validate import as_float_array, choice, describe_value, integer, positive_int
 
 __all__ = [
     "SPRITES",
@@ -109,7 +109,7 @@ def _canvas_shape(canvas) -> tuple[int, int]:
         return size, size
     if isinstance(canvas, tuple) and len(canvas) == 2:
         return positive_int(canvas[0], "canvas[0]"), positive_int(canvas[1], "canvas[1]")
-    raise TypeError(f"canvas must be an int or a (height, width) tuple, got {_describe(canvas)}")
+    raise TypeError(f"canvas must be an int or a (height, width) tuple, got {describe_value(canvas)}")
 
 
 def place(obj, row: int, col: int, canvas=28, noise: float = 0.0, rng=None) -> np.ndarray:
@@ -137,7 +137,7 @@ def place(obj, row: int, col: int, canvas=28, noise: float = 0.0, rng=None) -> n
             f"a {sh}x{sw} sprite at row={row}, col={col} does not fit on a {h}x{w} canvas: "
             f"row must be in 0..{h - sh} and col in 0..{w - sw}")
     if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {_describe(noise)}")
+        raise ValueError(f"noise must be a finite number >= 0, got {describe_value(noise)}")
     out = np.zeros((h, w))
     out[row:row + sh, col:col + sw] = obj
     if noise > 0:
@@ -180,14 +180,14 @@ def make_dataset(n: int, region: str = "everywhere", classes=CLASSES, canvas: in
     n = positive_int(n, "n")
     choice(region, "region", REGIONS)
     if isinstance(classes, str) or not hasattr(classes, "__len__") or len(classes) < 2:
-        raise ValueError(f"classes must be a sequence of at least two sprite names, got {_describe(classes)}")
+        raise ValueError(f"classes must be a sequence of at least two sprite names, got {describe_value(classes)}")
     for c in classes:
         choice(c, "classes", tuple(SPRITES))
     size = positive_int(canvas, "canvas")
     if size < 2 * 9:
         raise ValueError(f"canvas must be at least 18 pixels so that both halves hold a sprite, got {size}")
     if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {_describe(noise)}")
+        raise ValueError(f"noise must be a finite number >= 0, got {describe_value(noise)}")
     rng = np.random.default_rng(seed)
     y = np.arange(n) % len(classes)
     rng.shuffle(y)

@@ -23,12 +23,14 @@ import io
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import Normalize
+from matplotlib.colors import ListedColormap, Normalize, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from PIL import Image as PILImage
 
-__all__ = ["CMAPS", "LiveFigure", "small_multiples", "style_axes", "text_colour", "text_colour_on"]
+__all__ = ["CMAPS", "KERNEL_COLOURS", "LiveFigure", "small_multiples", "style_axes", "text_colour", "text_colour_on",
+           "weight_matrix_figure", "param_figure"]
 
 
 def _show_figures_inline() -> None:
@@ -81,7 +83,10 @@ class LiveFigure:
     ``LiveFigure(ncols, nrows=1, panel=2.2, dpi=80)`` makes a grid of panels.
     Add content with :meth:`show_map`, :meth:`add_marker`, :meth:`add_bars`;
     change the returned artists' data (``set_data``, ``set_height``, ...), then
-    call :meth:`render` for the PNG bytes.
+    call :meth:`render` for the PNG bytes. Other artists are registered with
+    :meth:`add_artist` (they change between frames) or :meth:`add_overlay`
+    (they never change but must stay on top of the changing images);
+    :meth:`is_dynamic` tells which kind an artist is.
     """
 
     def __init__(self, ncols: int, nrows: int = 1, panel: float = 2.2, dpi: int = 80,
@@ -140,14 +145,33 @@ class LiveFigure:
         self._dynamic.append(artist)
         return artist
 
+    def add_overlay(self, artist):
+        """Register a static artist that must be drawn on top of the dynamic images (a frame, a line).
+
+        The artist must already be on one of the axes (``ax.add_patch``,
+        ``ax.axvline``, ...). It is drawn into the cached background like any
+        static part and drawn again over the images at every :meth:`render`,
+        so an image updated in place never hides it. Returns the artist.
+        """
+        if getattr(artist, "axes", None) is None:
+            raise ValueError("artist must be on one of the figure's axes before it is added as an overlay "
+                             "(ax.add_patch, ax.axvline, ...)")
+        self._overlays.append(artist)
+        return artist
+
+    def is_dynamic(self, artist) -> bool:
+        """True if ``artist`` is redrawn from its data at every update (:meth:`add_artist` and the
+        ``show_map``/``add_marker``/``add_bars`` artists); False for the static background and overlays."""
+        return any(artist is a for a in self._dynamic)
+
     def draw_grid(self, ax, shape, step: int, color: str = "tab:orange", linewidth: float = 0.8):
         """Static lines every ``step`` pixels (pooling windows) over an image panel."""
         ax = self._ax(ax)
         h, w = shape
         for r in range(0, h + 1, step):
-            self._overlays.append(ax.axhline(r - 0.5, color=color, linewidth=linewidth))
+            self.add_overlay(ax.axhline(r - 0.5, color=color, linewidth=linewidth))
         for c in range(0, w + 1, step):
-            self._overlays.append(ax.axvline(c - 0.5, color=color, linewidth=linewidth))
+            self.add_overlay(ax.axvline(c - 0.5, color=color, linewidth=linewidth))
 
     def set_title(self, ax, title: str) -> None:
         """Change a panel's title; the static background is redrawn on the next render."""
@@ -272,4 +296,107 @@ def small_multiples(maps, titles, kind="signed", suptitle: str | None = None,
                 ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=8, color=colour)
     if suptitle:
         fig.suptitle(suptitle, fontsize=11)
+    return fig
+
+
+#: One colour per kernel entry w[u, v] (index u * kw + v) in matrix pictures.
+KERNEL_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple",
+                  "tab:brown", "tab:pink", "tab:olive", "tab:cyan")
+
+
+# --------------------------------------------------------------------------
+# Notebook 03's static figures: layers as matrices, parameter counts
+# --------------------------------------------------------------------------
+
+def weight_matrix_figure(panels, kernel_shape=(3, 3), values=None, annotate: bool = True,
+                         legend: bool = True, width: float = 6.0, stacked: bool = False,
+                         block: int | None = None, suptitle: str | None = None) -> Figure:
+    """Pictures of layer matrices: each cell shows which weight it holds.
+
+    ``panels`` is a list of ``(index, title, shared)``: ``index`` an integer
+    matrix from :func:`helpers.sharing.weight_index_matrix` (``-1`` = a zero
+    entry, drawn white); ``shared`` is True for a convolution, whose cells are
+    coloured by kernel entry (one colour per ``w[u, v]``, named in a legend),
+    and False for a layer whose weights are all different (drawn grey).
+
+    With ``annotate`` each non-zero cell gets a number, so that colour is not
+    the only carrier: weights are numbered from 1 (the largest number is the
+    number of distinct weights); for a shared panel the number is that of the
+    kernel entry, ``u * kw + v + 1``, or its value if ``values`` (the kernel)
+    is given. ``stacked`` puts the panels one above the other (for wide,
+    flat matrices); ``block`` draws thin lines every ``block`` rows and
+    columns (one image row of pixels). Returns a ``Figure``.
+    """
+    kh, kw = kernel_shape
+    n_entries = kh * kw
+    if n_entries > len(KERNEL_COLOURS):
+        raise ValueError(f"at most {len(KERNEL_COLOURS)} kernel entries can have their own colour, "
+                         f"got a {kh}x{kw} kernel")
+    colours = ["white", *KERNEL_COLOURS[:n_entries]]
+    shared_cmap = ListedColormap([to_rgb(c) for c in colours])
+    grey_cmap = ListedColormap([to_rgb("white"), to_rgb("0.85")])
+    n = len(panels)
+    rows, cols = (n, 1) if stacked else (1, n)
+    aspect = max(p[0].shape[0] / p[0].shape[1] for p in panels)
+    panel_w = width / cols
+    height = rows * (panel_w * aspect + 0.75) + (0.3 if suptitle else 0)
+    fig = Figure(figsize=(width + (1.7 if legend else 0), height), dpi=80, layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    for ax, (index, title, shared) in zip(axes, panels):
+        index = np.asarray(index)
+        if shared:
+            ax.imshow(index + 1, cmap=shared_cmap, vmin=-0.5, vmax=n_entries + 0.5, interpolation="nearest")
+        else:
+            ax.imshow((index >= 0).astype(int), cmap=grey_cmap, vmin=0, vmax=1, interpolation="nearest")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel(f"column = input pixel ({index.shape[1]})", fontsize=8)
+        ax.set_ylabel(f"row = output ({index.shape[0]})", fontsize=8)
+        if block:
+            for k in range(block, index.shape[1], block):
+                ax.axvline(k - 0.5, color="0.4", linewidth=0.6)
+            for k in range(block, index.shape[0], block):
+                ax.axhline(k - 0.5, color="0.4", linewidth=0.6)
+        if annotate:
+            size = 7 if panel_w / index.shape[1] >= 0.2 else 6
+            for (r, c), k in np.ndenumerate(index):
+                if k < 0:
+                    continue
+                if shared:
+                    text = f"{np.ravel(values)[k]:g}" if values is not None else str(k + 1)
+                    colour = text_colour_on(to_rgb(colours[k + 1]))
+                else:
+                    text, colour = str(k + 1), "black"
+                ax.text(c, r, text, ha="center", va="center", fontsize=size, color=colour)
+    if legend and any(p[2] for p in panels):
+        handles = []
+        for k in range(n_entries):
+            u, v = divmod(k, kw)
+            label = f"w[{u},{v}]" + (f" = {np.ravel(values)[k]:g}" if values is not None else f": {k + 1}")
+            handles.append(Patch(facecolor=KERNEL_COLOURS[k], edgecolor="black", linewidth=0.4, label=label))
+        fig.legend(handles=handles, loc="outside right center", fontsize=8, title="kernel entry",
+                   title_fontsize=8, frameon=False)
+    if suptitle:
+        fig.suptitle(suptitle, fontsize=10)
+    return fig
+
+
+def param_figure(counts: dict, title: str = "Parameters of a 28x28 -> 26x26 layer (log scale)") -> Figure:
+    """A horizontal bar chart of parameter counts on a log axis, each bar labelled with its number."""
+    names = list(counts)
+    values = [int(counts[k]) for k in names]
+    fig = Figure(figsize=(6.4, 0.5 + 0.55 * len(names)), dpi=80, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    ax.barh(range(len(names)), values, color="0.45")
+    ax.set_xscale("log")
+    ax.set_yticks(range(len(names)), names, fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlim(1, max(values) * 40)
+    for i, v in enumerate(values):
+        ax.text(v * 1.3, i, f"{v:,}", va="center", fontsize=9)
+    ax.set_xlabel("number of weights (log scale)", fontsize=9)
+    ax.set_title(title, fontsize=10)
     return fig

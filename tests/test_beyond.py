@@ -5,23 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from helpers.beyond import ROTATION_OBJECTS, rotation_networks, window_responses
 from helpers.checks.beyond import (
     INVARIANCE_ANSWER,
     TRANSFORMS,
     check_invariance_prediction,
     check_lift,
 )
-from helpers.explorers.beyond import (
-    PADDING_NAMES,
-    ROTATION_OBJECTS,
-    PositionLeakExplorer,
-    RotationExplorer,
-    rotation_networks,
-    window_responses,
-)
+from helpers.explorers.beyond import PositionLeakExplorer, RotationExplorer
 from helpers.groupconv import OrientationPool, P4Lift, invariance_report, quantize_weights, rot90
 from helpers.ops import conv2d, shift
 from helpers.positions import (
+    CORNER_PADDINGS,
     CORNERS,
     RandomStack,
     centred_test_set,
@@ -65,7 +60,7 @@ def test_corner_images_and_data():
 
 @pytest.mark.parametrize("k", [3, 5])
 def test_global_max_features_equal_for_both_corners_exactly_when_the_padding_is_not_felt(k):
-    model = make_corner_net("same", channels=6, k=k, seed=1)
+    model = make_corner_net("zero", channels=6, k=k, seed=1)
     circ = make_corner_net("circular", channels=6, k=k, seed=1)
     radius = k // 2
     for gap in range(0, 6):
@@ -81,29 +76,29 @@ def test_global_max_features_equal_for_both_corners_exactly_when_the_padding_is_
 
 
 def test_corner_experiment_claims():
-    leak = trained_corner_net("same", 0, 3, 0)
+    leak = trained_corner_net("zero", 0, 3, 0)
     assert leak.test_accuracy >= 0.95
-    assert leak.settings["padding"] == "same" and leak.model.layers[0].padding == "same"
-    for padding, gap in (("same", 2), ("circular", 0)):
+    assert leak.settings["padding"] == "zero" and leak.model.layers[0].padding == "zero"
+    for padding, gap in (("zero", 2), ("circular", 0)):
         assert 0.4 <= trained_corner_net(padding, gap, 3, 0).test_accuracy <= 0.6
-    assert trained_corner_net("same", 0, 3, 0) is leak  # cached
+    assert trained_corner_net("zero", 0, 3, 0) is leak  # cached
 
 
 def test_padding_next_to_the_cat_is_a_weak_cue_only_with_noise():
     # gap 1, 3x3: every window that sees the cat exists, but some also see the noise-free padding
-    noisy = [corner_experiment("same", gap=1, k=3, seed=s).test_accuracy for s in (0, 1, 2)]
+    noisy = [corner_experiment("zero", gap=1, k=3, seed=s).test_accuracy for s in (0, 1, 2)]
     assert 0.55 < np.mean(noisy) < 0.8
     for s in (0, 1):
-        assert corner_experiment("same", gap=1, k=3, seed=s, noise=0.0).test_accuracy == 0.5
+        assert corner_experiment("zero", gap=1, k=3, seed=s, noise=0.0).test_accuracy == 0.5
 
 
 def test_corner_table_format():
-    text, acc = corner_table(settings=(("same", 3, 0), ("circular", 3, 0)), seeds=(0,))
+    text, acc = corner_table(settings=(("zero", 3, 0), ("circular", 3, 0)), seeds=(0,))
     lines = text.splitlines()
     assert lines[0].split()[:3] == ["padding", "filter", "gap"]
     assert lines[1].startswith("zero") and lines[2].startswith("circular")
-    assert set(acc) == {("same", 3, 0), ("circular", 3, 0)}
-    assert f"{acc[('same', 3, 0)][0]:.1%}" in lines[1]
+    assert set(acc) == {("zero", 3, 0), ("circular", 3, 0)}
+    assert f"{acc[('zero', 3, 0)][0]:.1%}" in lines[1]
 
 
 # --------------------------------------------------------------------------
@@ -114,7 +109,7 @@ def test_random_stack_shapes_and_blank_image():
     stack = RandomStack.random(depth=5, channels=8, n_pool=2, seed=0)
     assert stack.features(np.zeros((28, 28))).shape == (8, 7, 7)
     assert stack.features(np.zeros((3, 28, 28)), "circular").shape == (3, 8, 7, 7)
-    blank_zero = stack.features(np.zeros((28, 28)), "same")
+    blank_zero = stack.features(np.zeros((28, 28)), "zero")
     blank_circ = stack.features(np.zeros((28, 28)), "circular")
     assert distinct_positions(blank_circ) == 1
     assert distinct_positions(blank_zero) > 40
@@ -139,7 +134,7 @@ def test_readout_and_r2():
 
 def test_position_readout_claims():
     for seed in (0, 1):
-        zero = position_readout("same", seed=seed)
+        zero = position_readout("zero", seed=seed)
         circ = position_readout("circular", seed=seed)
         assert min(zero["r2_row"], zero["r2_col"]) > 0.8
         assert max(circ["r2_row"], circ["r2_col"]) < 0.05
@@ -207,7 +202,7 @@ def test_blur_pooling_is_more_consistent(trained):
     (lambda: r2_score([1.0, 1.0], [1.0, 2.0]), ValueError, "y is constant"),
     (lambda: r2_score([1.0, 2.0], [1.0, 2.0, 3.0]), ValueError, "same shape"),
     (lambda: fit_readout(np.zeros((3, 3))), ValueError, "4 dimensions"),
-    (lambda: position_readout("same", n_train=0), ValueError, "n_train must be a positive integer"),
+    (lambda: position_readout("zero", n_train=0), ValueError, "n_train must be a positive integer"),
     (lambda: distinct_positions(np.zeros((2, 2))), ValueError, "3 dimensions"),
     (lambda: train_everywhere("avg"), ValueError, "pool must be one of"),
     (lambda: centred_test_set(5, margin=10), ValueError, "margin must be in 0..9"),
@@ -233,7 +228,7 @@ def leak():
     return PositionLeakExplorer()
 
 
-@pytest.mark.parametrize("padding", list(PADDING_NAMES))
+@pytest.mark.parametrize("padding", list(CORNER_PADDINGS))
 @pytest.mark.parametrize("corner", CORNERS)
 def test_position_leak_every_control(leak, padding, corner):
     leak.padding.value = padding
@@ -278,7 +273,7 @@ def test_position_leak_toggles_change_the_picture(leak):
 def test_window_responses_inner_block_is_the_layer_output(leak):
     model = leak.results["zero"].model
     x = corner_image("top-left", 0)
-    full = window_responses(model, x, "same")
+    full = window_responses(model, x, "zero")
     model.forward(x[None, None], keep=True)
     np.testing.assert_allclose(full[:, 1:-1, 1:-1], model.activations["relu1"][0], atol=1e-12)
     circ = leak.results["circular"].model
@@ -354,7 +349,7 @@ def test_check_lift_accepts_reference_and_rejects_wrong_answers():
         "turned the image": lambda x, w: np.stack([conv2d(np.rot90(x, r), w, padding="circular") for r in range(4)]),
         "flipped": lambda x, w: np.stack([conv2d(x, np.rot90(w, r)[::-1, ::-1], padding="circular")
                                           for r in range(4)]),
-        "zero padding": lambda x, w: np.stack([conv2d(x, np.rot90(w, r), padding="same") for r in range(4)]),
+        "zero padding": lambda x, w: np.stack([conv2d(x, np.rot90(w, r), padding="zero") for r in range(4)]),
         "last axis": lambda x, w: np.moveaxis(reference_lift(x, w), 0, -1),
         "shape": lambda x, w: reference_lift(x, w)[:3],
         "raised": lambda x, w: x @ w,

@@ -12,8 +12,8 @@ from helpers.checks.classify import (
     check_relu_backward,
     check_softmax,
 )
+from helpers.classify import HEAD_LABELS, head_kind
 from helpers.explorers import ClassifierExplorer
-from helpers.explorers.classify import HEAD_LABELS, head_kind
 from helpers.ops import max_pool2d
 from helpers.sprites import CLASSES, place
 from helpers.tinycnn import make_cnn
@@ -144,7 +144,7 @@ def test_snapshots(view):
 
 def test_everywhere_region_has_no_edge_line(nets):
     v = ClassifierExplorer(*nets, trained_region="everywhere", col=12)
-    assert v._region_edge() is None
+    assert v.region_edge() is None
     assert "anywhere in training" in v.readout_text
 
 
@@ -345,3 +345,16 @@ def test_check_accuracy_prediction_rejects_malformed_answers(prediction, status,
     result = check_accuracy_prediction.grade(prediction, MEASURED)
     assert result.status == status, result
     assert hint in result.message, result.message
+
+
+def test_classify_state_rejects_bad_input_and_names_the_argument():
+    from helpers.classify import check_two_stage_classifier, classify_state, region_of
+
+    model = make_cnn("gmp", channels=2)
+    with pytest.raises(ValueError, match="sprite must be one of"):
+        classify_state([model], 9, 2, "dog", [{"relu1": [0], "pool2": [0]}])
+    with pytest.raises(TypeError, match="col must be an integer"):
+        classify_state([model], 9, 2.5, "cat", [{"relu1": [0], "pool2": [0]}])
+    with pytest.raises(TypeError, match="flatten_model must be a trained helpers.tinycnn.Model"):
+        check_two_stage_classifier("model", "flatten_model", ("flatten",))
+    assert region_of(2) == "left half" and region_of(19) == "right half" and region_of(9) == "across the middle"

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from helpers.checks.equivariance import check_conv2d, check_shift
+from helpers.equivariance import REFERENCE
 from helpers.explorers import EquivarianceExplorer
-from helpers.explorers.equivariance import REFERENCE, VMAX
+from helpers.explorers.equivariance import VMAX
 from helpers.filters import FILTERS
 from helpers.ops import conv2d, shift
 
@@ -57,8 +58,8 @@ def test_difference_panel_matches_definition(explorer):
     explorer.row.value, explorer.col.value = 3, 0
     s = explorer.state
     w = np.array([[1.0, 0, -1]] * 3)
-    ref = conv2d(shift(s["x"], REFERENCE[0] - 3, REFERENCE[1] - 0), w, padding="same")
-    expected = conv2d(s["x"], w, padding="same") - shift(ref, 3 - REFERENCE[0], -REFERENCE[1])
+    ref = conv2d(shift(s["x"], REFERENCE[0] - 3, REFERENCE[1] - 0), w, padding="zero")
+    expected = conv2d(s["x"], w, padding="zero") - shift(ref, 3 - REFERENCE[0], -REFERENCE[1])
     np.testing.assert_array_equal(s["diff"], expected)
     assert s["error"] > 0 and "NOT exact" in explorer.readout_text
 
@@ -152,7 +153,7 @@ def test_check_conv2d_accepts_reference_and_rejects_wrong_answers():
         return loop_conv(x, w)[:-1, :-1]
     short = check_conv2d.grade(off_by_one)
     assert not short.passed and "Off by one" in short.message
-    same = check_conv2d.grade(lambda x, w: conv2d(x, w, padding="same"))
+    same = check_conv2d.grade(lambda x, w: conv2d(x, w, padding="zero"))
     assert not same.passed and "no padding" in same.message
     crash = check_conv2d.grade(lambda x, w: x @ w)
     assert not crash.passed and "raised" in crash.message

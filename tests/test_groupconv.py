@@ -90,17 +90,17 @@ def test_lift_batch_case_matches_the_formula():
 def test_group_conv_matches_the_formula():
     rng = np.random.default_rng(3)
     x, w, b = ints(rng, (2, 2, 4, 5, 5)), ints(rng, (3, 2, 4, 3, 3)), ints(rng, (3,))
-    out = group_conv(x, w, b, padding="same")
+    out = group_conv(x, w, b, padding="zero")
     assert out.shape == (2, 3, 4, 5, 5)
     for o in range(3):
         for r in range(4):
             want = b[o] + sum(
-                conv2d(x[:, c, s][:, None], np.rot90(w[o, c, (s - r) % 4], r)[None, None], padding="same")[:, 0]
+                conv2d(x[:, c, s][:, None], np.rot90(w[o, c, (s - r) % 4], r)[None, None], padding="zero")[:, 0]
                 for c in range(2) for s in range(4))
             np.testing.assert_array_equal(out[:, o, r], want)
     # the teaching case is the batch case with one image and one channel
-    np.testing.assert_array_equal(group_conv(x[0, 0], w[0, 0], padding="same"),
-                                  group_conv(x[:1, :1], w[:1, :1], padding="same")[0, 0])
+    np.testing.assert_array_equal(group_conv(x[0, 0], w[0, 0], padding="zero"),
+                                  group_conv(x[:1, :1], w[:1, :1], padding="zero")[0, 0])
 
 
 def test_filter_banks():
@@ -228,7 +228,7 @@ def test_layer_gradients(make, padding):
     layer = make(padding)
     rng = np.random.default_rng(10)
     layer.params["b"][:] = rng.standard_normal(layer.params["b"].shape)
-    x = rng.standard_normal((2, layer._stacked_in, 5, 5))
+    x = rng.standard_normal((2, layer.stacked_in, 5, 5))
     errors = check_layer(layer, x, rng)  # also checks each gradient's shape against its parameter's
     assert set(errors) == {"x", *layer.params}
     assert all(e < 1e-6 for e in errors.values()), errors
@@ -245,7 +245,7 @@ def test_orientation_pool_gradient():
 
 
 def test_whole_p4_model_gradient():
-    model = make_p4_cnn(channels=2, n_classes=3, padding="same", global_pool="avg", seed=4)
+    model = make_p4_cnn(channels=2, n_classes=3, padding="zero", global_pool="avg", seed=4)
     rng = np.random.default_rng(12)
     for p in model.params():
         if p.name.endswith(".b"):

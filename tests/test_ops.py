@@ -1,4 +1,4 @@
-"""helpers.ops: agreement with loop references, the shift laws of science.md, and bad input.
+"""helpers.ops: agreement with loop references, the shift laws (equivariance, polyphase), and bad input.
 
 The references below are written the slow, obvious way (one Python loop per
 index, the definitions straight from the docstrings and the usual formulas),
@@ -29,9 +29,12 @@ from helpers.ops import (
     global_max_pool,
     log_softmax,
     max_pool2d,
+    pad2d,
+    pad_amounts,
     shift,
     softmax,
     subsample,
+    unpad2d,
 )
 
 ATOL = 1e-10
@@ -155,7 +158,7 @@ TEACHING_CASES = [((6, 7), (3, 3)), ((5, 8), (2, 2)), ((7, 6), (2, 5)), ((6, 6),
                   ((4, 5), (1, 1)), ((5, 5), (5, 5))]
 
 
-@pytest.mark.parametrize("padding", ["valid", "same", "circular"])
+@pytest.mark.parametrize("padding", ["valid", "zero", "circular"])
 @pytest.mark.parametrize("stride", [1, 2, 3])
 @pytest.mark.parametrize("image_shape,kernel_shape", TEACHING_CASES)
 @pytest.mark.parametrize("with_bias", [False, True])
@@ -190,7 +193,7 @@ BATCH_CASES = [  # (N, C, H, W), (O, kh, kw)
 
 @pytest.mark.parametrize("stride", [1, 2, 3])
 @pytest.mark.parametrize("x_shape,k_shape,padding", [
-    (xs, ks, p) for xs, ks in BATCH_CASES for p in ("valid", "same", "circular")
+    (xs, ks, p) for xs, ks in BATCH_CASES for p in ("valid", "zero", "circular")
     if p != "valid" or (ks[1] <= xs[2] and ks[2] <= xs[3])  # too large for "valid": see the bad-input tests
 ])
 def test_conv2d_batch_case_matches_loop_reference(x_shape, k_shape, stride, padding):
@@ -213,7 +216,7 @@ def test_conv2d_output_sizes_follow_the_floor_formula(h, k, stride):
     x = np.ones((1, 1, h, h + 1))
     w = np.ones((1, 1, k, k))
     assert conv2d(x, w, stride=stride).shape[-2:] == ((h - k) // stride + 1, (h + 1 - k) // stride + 1)
-    for padding in ("same", "circular"):
+    for padding in ("zero", "circular"):
         assert conv2d(x, w, stride=stride, padding=padding).shape[-2:] == (
             (h - 1) // stride + 1, h // stride + 1)
 
@@ -254,7 +257,7 @@ def test_max_pool_seed_example_and_the_honest_continuation():
     np.testing.assert_array_equal(max_pool2d(img), [[0.0, 1.0], [0.0, 0.0]])
 
 
-@pytest.mark.parametrize("padding", ["circular", "same"])
+@pytest.mark.parametrize("padding", ["circular", "zero"])
 @pytest.mark.parametrize("stride", [1, 2, 3])
 @pytest.mark.parametrize("name", sorted(BLUR_ROWS))
 @pytest.mark.parametrize("shape", [(7, 6), (2, 6, 9)])
@@ -340,7 +343,7 @@ def test_cross_entropy_matches_loop_reference():
 
 
 # ---------------------------------------------------------------------------
-# Laws (science.md): equivariance of convolution
+# Laws: convolution commutes with circular shifts (equivariance)
 # ---------------------------------------------------------------------------
 
 @PROPS
@@ -386,8 +389,8 @@ def test_zero_padded_conv_commutes_with_shifts_that_keep_content_inside(data, h,
     x = np.zeros((h, w))
     x[r0:r0 + ch, c0:c0 + cw] = rng.standard_normal((ch, cw))
     k = rng.standard_normal((kh, kw))
-    lhs = conv2d(shift(x, dy, dx), k, padding="same")
-    rhs = shift(conv2d(x, k, padding="same"), dy, dx)
+    lhs = conv2d(shift(x, dy, dx), k, padding="zero")
+    rhs = shift(conv2d(x, k, padding="zero"), dy, dx)
     np.testing.assert_allclose(lhs, rhs, rtol=0, atol=ATOL)
 
 
@@ -397,7 +400,7 @@ def test_zero_padded_conv_is_not_equivariant_when_content_touches_the_border():
     x[3:7, 0:3] = rng.standard_normal((4, 3))  # touches the left border
     k = rng.standard_normal((3, 3))
     for dx in (1, -1):
-        err = np.abs(conv2d(shift(x, 0, dx), k, padding="same") - shift(conv2d(x, k, padding="same"), 0, dx)).max()
+        err = np.abs(conv2d(shift(x, 0, dx), k, padding="zero") - shift(conv2d(x, k, padding="zero"), 0, dx)).max()
         assert err > 1e-3
         circ = conv2d(shift(x, 0, dx), k, padding="circular") - shift(conv2d(x, k, padding="circular"), 0, dx)
         assert np.abs(circ).max() < ATOL
@@ -439,7 +442,7 @@ def test_max_pool_polyphase_identity_for_every_shift(s, mh, mw, ky, kx, seed):
 
 @pytest.mark.parametrize("k", range(8))
 def test_max_pool_shift_along_columns_is_a_copy_exactly_for_even_k(k):
-    """The 1-D statement of science.md: D_2 S_k x = S_{k/2} D_2 x for even k, else the other phase."""
+    """The 1-D polyphase identity: D_2 S_k x = S_{k/2} D_2 x for even k, else the other phase."""
     x = rng_for("polyphase", k).standard_normal((8, 16))
     dense = max_pool2d(x, 2, stride=1, padding="circular")
     moved = max_pool2d(shift(x, 0, k))
@@ -557,7 +560,7 @@ def test_temperature_flattens_when_large_and_sharpens_when_small():
 
 
 def test_softmax_gives_no_invariance_to_moving_the_object():
-    """science.md 6: if the logits change with position, so do the probabilities."""
+    """Softmax adds no invariance: if the logits change with position, so do the probabilities."""
     w = rng_for("readout").standard_normal((3, 64))
     x = np.zeros((8, 8))
     x[2, 2] = 1.0
@@ -613,7 +616,7 @@ def test_conv2d_channel_mismatch_and_mixed_ranks():
 def test_conv2d_kernel_larger_than_the_image_with_valid_padding(x, w, stride):
     with pytest.raises(ValueError, match=r"kernel of size \d+x\d+ is larger than the valid-padded image"):
         conv2d(x, w, stride=stride, padding="valid")
-    same = conv2d(x, w, stride=stride, padding="same")  # with padding the same kernel is fine
+    same = conv2d(x, w, stride=stride, padding="zero")  # with padding the same kernel is fine
     assert same.shape[-2:] == (-(-x.shape[-2] // stride), -(-x.shape[-1] // stride))
 
 
@@ -669,15 +672,16 @@ def test_numpy_integers_are_accepted_as_stride_and_shift():
 
 
 @pytest.mark.parametrize("call,match", [
-    (lambda: conv2d(IMG, K3, padding="full"), r"padding must be one of 'valid', 'same', 'circular'; got 'full'"),
-    (lambda: conv2d(IMG, K3, padding="SAME"), r"padding must be one of 'valid', 'same', 'circular'; got 'SAME'"),
-    (lambda: conv2d(IMG, K3, padding=None), r"padding must be one of 'valid', 'same', 'circular'; got None"),
-    (lambda: max_pool2d(IMG, padding="same"), r"padding must be one of 'valid', 'circular'; got 'same'"),
+    (lambda: conv2d(IMG, K3, padding="full"), r"padding must be one of 'valid', 'zero', 'circular'; got 'full'"),
+    (lambda: conv2d(IMG, K3, padding="SAME"), r"padding must be one of 'valid', 'zero', 'circular'; got 'SAME'"),
+    (lambda: conv2d(IMG, K3, padding=None), r"padding must be one of 'valid', 'zero', 'circular'; got None"),
+    (lambda: max_pool2d(IMG, padding="zero"), r"padding must be one of 'valid', 'circular'; got 'zero'"),
     (lambda: avg_pool2d(IMG, padding="reflect"), r"padding must be one of 'valid', 'circular'; got 'reflect'"),
-    (lambda: blur_pool2d(IMG, padding="valid"), r"padding must be one of 'circular', 'same'; got 'valid'"),
+    (lambda: blur_pool2d(IMG, padding="valid"), r"padding must be one of 'circular', 'zero'; got 'valid'"),
     (lambda: shift(IMG, 1, 1, mode="wrap"), r"mode must be one of 'circular', 'zero'; got 'wrap'"),
     (lambda: blur_pool2d(IMG, filter="gauss"), r"filter must be one of 'rect2', 'tri3', 'bin5'; got 'gauss'"),
     (lambda: blur_kernel("bin3"), r"filter must be one of 'rect2', 'tri3', 'bin5'; got 'bin3'"),
+    (lambda: pad2d(IMG, (1, 1), (1, 1), "reflect"), r"mode must be one of 'zero', 'circular'; got 'reflect'"),
 ])
 def test_unknown_names_list_the_valid_ones(call, match):
     with pytest.raises(ValueError, match=match):
@@ -833,3 +837,28 @@ def test_log_softmax_tiny_temperature_gives_the_hard_maximum():
 def test_subsample_rejects_a_phase_tuple_of_the_wrong_length():
     with pytest.raises(ValueError, match="phase must be an integer or a pair"):
         subsample(np.zeros((4, 4)), 2, (0, 1, 1))
+
+
+@pytest.mark.parametrize("call,accepted", [
+    (lambda: conv2d(IMG, K3, padding="same"), "'valid', 'zero', 'circular'"),
+    (lambda: blur_pool2d(IMG, padding="same"), "'circular', 'zero'"),
+    (lambda: pad2d(IMG, (1, 1), (1, 1), "same"), "'zero', 'circular'"),
+])
+def test_the_old_name_same_is_refused_with_the_new_names(call, accepted):
+    """Paddings are named by their fill ("zero", "circular"), never by the output size ("same")."""
+    with pytest.raises(ValueError, match=rf"must be one of {accepted}; got 'same'\. Paddings are named by what "
+                                         r"fills the border: use 'zero' for zero padding"):
+        call()
+
+
+def test_pad_amounts_and_unpad2d_undo_pad2d():
+    assert pad_amounts(3) == (1, 1) and pad_amounts(2) == (0, 1) and pad_amounts(1) == (0, 0)
+    x = np.arange(20.0).reshape(4, 5)
+    for mode in ("zero", "circular"):
+        g = np.ones((7, 9))
+        folded = unpad2d(g, (1, 2), (2, 2), mode)
+        assert folded.shape == x.shape
+        # the transpose of pad2d: <pad2d(x), g> == <x, unpad2d(g)>
+        assert np.isclose((pad2d(x, (1, 2), (2, 2), mode) * g).sum(), (x * folded).sum())
+    with pytest.raises(ValueError, match="k must be a positive integer"):
+        pad_amounts(0)

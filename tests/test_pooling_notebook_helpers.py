@@ -8,23 +8,27 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.checks.pooling import check_copy_prediction, check_max_pool2d
-from helpers.explorers.pooling import (
+from helpers.explorers.pooling import PoolingExplorer, WindowExplorer
+from helpers.filters import FILTERS
+from helpers.ops import BLUR_FILTERS, blur_pool2d, conv2d, global_avg_pool, max_pool2d, shift
+from helpers.pooling import (
     CAT_REFERENCE,
     METHODS,
-    PoolingExplorer,
-    WindowExplorer,
+    cat_pooling_state,
     consistency_curve,
     downsample,
     fold_share,
     ideal_shift_error,
+    image_with_one,
     is_shifted_copy,
     max_blur_pool,
+    mean_change,
+    peak,
     polyphase_prediction,
     random_stack,
     stack_features,
+    window_state,
 )
-from helpers.filters import FILTERS
-from helpers.ops import BLUR_FILTERS, blur_pool2d, conv2d, global_avg_pool, max_pool2d, shift
 from helpers.sprites import SPRITES, cat_at, place
 from helpers.views import text_colour
 
@@ -78,7 +82,7 @@ def test_window_view_grids_are_single_collections(window):
     for i, dynamic in ((0, True), (1, True), (2, False)):
         grids = [c for c in window.live.axes[i].collections if isinstance(c, LineCollection)]
         assert len(grids) == 1  # one collection per panel, not one line per edge
-        assert (grids[0] in window.live._dynamic) == dynamic  # the reference panel's grid is in the background
+        assert window.live.is_dynamic(grids[0]) == dynamic  # the reference panel's grid is in the background
 
 
 def test_window_view_labels_readable(window):
@@ -369,3 +373,31 @@ def test_text_colour_follows_lightness():
         text_colour("rainbowish", 0.5)
     with pytest.raises(ValueError, match="vmax must be larger"):
         text_colour("magnitude", 0.5, 1, 1)
+
+
+def test_measurements_of_the_views_live_in_helpers_pooling():
+    """The views' numbers come from helpers.pooling: the same state with or without a widget."""
+    s = window_state(1, 1)
+    assert s["unchanged"] and s["window"] == (0, 0)
+    assert not window_state(2, 3)["unchanged"]
+    view = PoolingExplorer()
+    view.col.value = CAT_REFERENCE + 1
+    direct = cat_pooling_state(CAT_REFERENCE + 1)
+    assert view.state["max_error"] == direct["max_error"]
+    assert view.state["blur_mean_change"] == direct["blur_mean_change"]
+    assert peak(np.array([[0.0, 2.0], [2.0, 1.0]])) == (0, 1)
+    assert mean_change(np.full((2, 2), 3.0), np.full((2, 2), 2.0)) == 0.5
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: image_with_one(4, 0), ValueError, r"row and col must lie in 0..3, got \(4, 0\)"),
+    (lambda: image_with_one(0.5, 0), TypeError, "row must be an integer"),
+    (lambda: mean_change(np.ones(3), np.ones(4)), ValueError, "moved and reference must have the same shape"),
+    (lambda: mean_change(np.ones(3), np.zeros(3)), ValueError, "reference has mean 0"),
+    (lambda: cat_pooling_state(4, blur="box"), ValueError, "blur must be one of"),
+    (lambda: cat_pooling_state(4, filter="edge"), ValueError, "filter must be one of"),
+    (lambda: peak(np.ones(3)), ValueError, "m must have 2 dimensions"),
+])
+def test_pooling_measurements_reject_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -14,23 +14,13 @@ from helpers.checks.sharing import (
     check_count_params,
     check_local_prediction,
 )
-from helpers.explorers.sharing import (
-    DETECTION,
-    MAP_SCALE,
-    MODES,
-    SharingExplorer,
-    param_figure,
-    weight_matrix_figure,
-)
+from helpers.explorers.sharing import MAP_SCALE, MODES, SharingExplorer
 from helpers.filters import EAR
 from helpers.ops import PADDINGS, conv2d, shift
 from helpers.sharing import (
     LocallyConnected2D,
     conv_matrix,
     equivariance_errors,
-    fit_locally_connected,
-    fit_shared_kernel,
-    left_training_set,
     locally_connected,
     locally_connected_matrix,
     output_shape,
@@ -41,7 +31,9 @@ from helpers.sharing import (
     tie_weights,
     weight_index_matrix,
 )
+from helpers.sharing_fit import DETECTION, fit_locally_connected, fit_shared_kernel, left_training_set
 from helpers.sprites import cat_at
+from helpers.views import param_figure, weight_matrix_figure
 
 CASES = [((6, 6), (3, 3)), ((5, 7), (2, 3)), ((4, 4), (1, 1)), ((7, 5), (3, 2)), ((6, 5), (5, 4))]
 
@@ -106,7 +98,7 @@ def test_shift_matrix_is_the_shift(mode):
 def test_shift_matrix_commutes_with_circulant_conv_matrix():
     w = np.random.default_rng(3).standard_normal((3, 3))
     m = conv_matrix(w, (5, 6), padding="circular")
-    m_same = conv_matrix(w, (5, 6), padding="same")
+    m_same = conv_matrix(w, (5, 6), padding="zero")
     not_commuting = 0
     for dy in range(5):
         for dx in range(6):
@@ -169,7 +161,7 @@ def test_equivariance_errors_zero_iff_tied():
     tied = LocallyConnected2D(tie_weights(own.weights.mean(axis=(0, 1)), (14, 14)), padding="circular")
     assert equivariance_errors(tied, x).max() < 1e-12
     # with zero padding, content at the border breaks it
-    same = LocallyConnected2D.tied(EAR, (14, 14), padding="same")
+    same = LocallyConnected2D.tied(EAR, (14, 14), padding="zero")
     assert equivariance_errors(same, x).max() > 0
 
 
@@ -190,8 +182,8 @@ def test_param_counts():
     assert c["dense"] == 3 * 120 * 8 * ho * wo + 8 * ho * wo
     assert c["locally connected"] == ho * wo * 8 * 3 * 15 + 8 * ho * wo
     assert c["convolution"] == 8 * 3 * 15 + 8
-    assert param_counts(28, 3, padding="same")["locally connected"] == 784 * 9
-    assert output_shape((7, 9), (3, 3), "same", 2) == (4, 5)
+    assert param_counts(28, 3, padding="zero")["locally connected"] == 784 * 9
+    assert output_shape((7, 9), (3, 3), "zero", 2) == (4, 5)
 
 
 # --- fitting ---------------------------------------------------------------------------
@@ -200,14 +192,14 @@ def test_fit_shared_kernel_recovers_a_realisable_kernel():
     rng = np.random.default_rng(9)
     xs = rng.standard_normal((10, 8, 8))
     w = rng.standard_normal((3, 3))
-    targets = conv2d(xs[:, None], w[None, None], padding="same")[:, 0]
-    np.testing.assert_allclose(fit_shared_kernel(xs, targets, (3, 3), "same", ridge=1e-9), w, atol=1e-6)
-    weights = fit_locally_connected(xs, targets, (3, 3), "same", ridge=1e-9)
+    targets = conv2d(xs[:, None], w[None, None], padding="zero")[:, 0]
+    np.testing.assert_allclose(fit_shared_kernel(xs, targets, (3, 3), "zero", ridge=1e-9), w, atol=1e-6)
+    weights = fit_locally_connected(xs, targets, (3, 3), "zero", ridge=1e-9)
     # inside, every position recovers w; on the border the entries over the padding see only
     # zeros, so least squares (with its small ridge) leaves them at zero, and the output is still right
     np.testing.assert_allclose(weights[1:-1, 1:-1], tie_weights(w, (6, 6)), atol=1e-5)
     assert np.all(weights[0, :, 0, :] == 0) and np.all(weights[:, -1, :, 2] == 0)
-    np.testing.assert_allclose(locally_connected(xs, weights, "same"), targets, atol=1e-5)
+    np.testing.assert_allclose(locally_connected(xs, weights, "zero"), targets, atol=1e-5)
 
 
 def test_left_trained_local_layer_has_zero_kernels_where_targets_were_zero():
@@ -219,9 +211,9 @@ def test_left_trained_local_layer_has_zero_kernels_where_targets_were_zero():
     assert np.any(weights[~never] != 0)
     # the shared kernel found from the left works on the right, peak on the ear tip
     w = fit_shared_kernel(xs, targets)
-    m = conv2d(cat_at(10, 19), w, padding="same")
+    m = conv2d(cat_at(10, 19), w, padding="zero")
     assert np.unravel_index(np.argmax(m), m.shape) == (10, 19)
-    assert locally_connected(cat_at(10, 19), weights, padding="same").max() == 0
+    assert locally_connected(cat_at(10, 19), weights, padding="zero").max() == 0
 
 
 # --- bad input ---------------------------------------------------------------------------
@@ -229,7 +221,8 @@ def test_left_trained_local_layer_has_zero_kernels_where_targets_were_zero():
 @pytest.mark.parametrize("call,error,match", [
     (lambda: conv_matrix(np.ones((1, 3, 3)), (5, 5)), ValueError, "w must have 2 dimensions"),
     (lambda: conv_matrix("ear", (5, 5)), TypeError, "w must be a numeric array"),
-    (lambda: conv_matrix(np.ones((3, 3)), (5, 5), padding="zero"), ValueError, "padding must be one of"),
+    (lambda: conv_matrix(np.ones((3, 3)), (5, 5), padding="same"), ValueError,
+     "padding must be one of 'valid', 'zero', 'circular'; got 'same'. Paddings are named by what fills"),
     (lambda: conv_matrix(np.ones((3, 3)), (5, 0)), ValueError, r"image_shape\[1\] must be a positive integer"),
     (lambda: conv_matrix(np.ones((3, 3)), "5x5"), TypeError, "image_shape must be an int or a"),
     (lambda: conv_matrix(np.ones((3, 3)), (2, 5), padding="valid"), ValueError, "does not fit"),
@@ -410,7 +403,7 @@ def test_check_conv_matrix():
         "transpose": (lambda w, size=4: matrix_reference(w, size).T),
         "flipped kernel": (lambda w, size=4: matrix_reference(w[::-1, ::-1], size)),
         "numbering": (lambda w, size=4: _column_major(matrix_reference(w, size), size)),
-        "zero padding": (lambda w, size=4: conv_matrix(w, (size, size), padding="same")),
+        "zero padding": (lambda w, size=4: conv_matrix(w, (size, size), padding="zero")),
         "'valid' padding": (lambda w, size=4: conv_matrix(w, (size, size), padding="valid")),
         "not centred": (lambda w, size=4: matrix_reference(w, size) @ shift_matrix((size, size), -1, -1)),
     }
@@ -463,3 +456,17 @@ def test_check_local_prediction(capsys):
     assert check_local_prediction.grade(None).status == "todo"
     check_local_prediction(None)
     assert capsys.readouterr().out.startswith("TO DO")
+
+
+def test_sharing_state_is_what_the_view_shows():
+    from helpers.sharing_fit import left_trained_weights, sharing_state
+
+    kernel, own = left_trained_weights()
+    explorer = SharingExplorer(row=9, col=15)
+    direct = sharing_state(9, 15, kernel, own)
+    assert explorer.state["difference"] == direct["difference"]
+    assert explorer.state["local_found"] == direct["local_found"]
+    with pytest.raises(TypeError, match="row must be an integer"):
+        sharing_state(0.5, 2, kernel, own)
+    with pytest.raises(ValueError, match="kernel must have 2 dimensions"):
+        sharing_state(0, 2, kernel[None], own)

@@ -53,13 +53,13 @@ def away_from_zero(rng, shape):
 
 
 LAYERS = [
-    pytest.param(lambda: Conv2D(2, 3, 3, "same", rng=1), (2, 2, 6, 5), id="conv-same"),
+    pytest.param(lambda: Conv2D(2, 3, 3, "zero", rng=1), (2, 2, 6, 5), id="conv-same"),
     pytest.param(lambda: Conv2D(2, 3, 3, "circular", rng=1), (2, 2, 6, 5), id="conv-circular"),
     pytest.param(lambda: Conv2D(2, 3, 3, "valid", rng=1), (2, 2, 6, 5), id="conv-valid"),
-    pytest.param(lambda: Conv2D(2, 3, 3, "same", stride=2, rng=1), (2, 2, 7, 6), id="conv-same-stride2"),
+    pytest.param(lambda: Conv2D(2, 3, 3, "zero", stride=2, rng=1), (2, 2, 7, 6), id="conv-same-stride2"),
     pytest.param(lambda: Conv2D(2, 3, 3, "circular", stride=2, rng=1), (2, 2, 7, 6), id="conv-circular-stride2"),
     pytest.param(lambda: Conv2D(2, 3, 3, "valid", stride=2, rng=1), (2, 2, 7, 6), id="conv-valid-stride2"),
-    pytest.param(lambda: Conv2D(2, 2, 2, "same", rng=1), (1, 2, 5, 4), id="conv-even-kernel-same"),
+    pytest.param(lambda: Conv2D(2, 2, 2, "zero", rng=1), (1, 2, 5, 4), id="conv-even-kernel-same"),
     pytest.param(lambda: Conv2D(1, 2, 2, "circular", rng=1), (1, 1, 5, 4), id="conv-even-kernel-circular"),
     pytest.param(ReLU, (2, 3, 4, 4), id="relu"),
     pytest.param(lambda: MaxPool2D(2), (2, 3, 5, 6), id="maxpool2-odd"),
@@ -67,10 +67,10 @@ LAYERS = [
     pytest.param(lambda: BlurPool2D(2, "rect2"), (2, 2, 6, 5), id="blurpool-rect2"),
     pytest.param(lambda: BlurPool2D(2, "tri3"), (2, 2, 6, 5), id="blurpool-tri3"),
     pytest.param(lambda: BlurPool2D(2, "bin5"), (2, 2, 6, 5), id="blurpool-bin5"),
-    pytest.param(lambda: BlurPool2D(2, "bin5", padding="same"), (2, 2, 6, 5), id="blurpool-bin5-zero"),
+    pytest.param(lambda: BlurPool2D(2, "bin5", padding="zero"), (2, 2, 6, 5), id="blurpool-bin5-zero"),
     pytest.param(lambda: BlurPool2D(1, "tri3"), (1, 2, 4, 5), id="blurpool-stride1"),
     pytest.param(lambda: MaxBlurPool2D(2, "tri3"), (2, 2, 6, 5), id="maxblurpool"),
-    pytest.param(lambda: MaxBlurPool2D(2, "bin5", padding="same"), (2, 2, 6, 5), id="maxblurpool-zero"),
+    pytest.param(lambda: MaxBlurPool2D(2, "bin5", padding="zero"), (2, 2, 6, 5), id="maxblurpool-zero"),
     pytest.param(GlobalAvgPool, (2, 3, 4, 5), id="gap"),
     pytest.param(GlobalMaxPool, (2, 3, 4, 5), id="gmp"),
     pytest.param(Flatten, (2, 3, 2, 2), id="flatten"),
@@ -100,8 +100,8 @@ def test_softmax_cross_entropy_gradient():
 
 
 @pytest.mark.parametrize("head", HEADS)
-@pytest.mark.parametrize(("pool", "padding"), [("max", "same"), ("max", "circular"), ("blur", "same"),
-                                               ("maxblur", "same"), ("maxblur", "circular")])
+@pytest.mark.parametrize(("pool", "padding"), [("max", "zero"), ("max", "circular"), ("blur", "zero"),
+                                               ("maxblur", "zero"), ("maxblur", "circular")])
 def test_whole_model_gradient_through_the_loss(head, pool, padding):
     rng = np.random.default_rng(11)
     model = make_cnn(head=head, channels=3, pool=pool, n_classes=3, canvas=8, padding=padding, seed=2)
@@ -127,21 +127,21 @@ def test_whole_model_gradient_through_the_loss(head, pool, padding):
 def test_layers_agree_with_ops():
     rng = np.random.default_rng(0)
     x = rng.standard_normal((2, 3, 9, 8))
-    for padding in ("same", "circular", "valid"):
+    for padding in ("zero", "circular", "valid"):
         conv = Conv2D(3, 4, 3, padding, rng=0)
         conv.params["b"] = rng.standard_normal(4)
         np.testing.assert_allclose(conv.forward(x), ops.conv2d(x, conv.params["w"], conv.params["b"],
                                                                 padding=padding), atol=1e-12)
     np.testing.assert_array_equal(MaxPool2D(2).forward(x), ops.max_pool2d(x, 2))
     np.testing.assert_allclose(BlurPool2D(2, "bin5").forward(x), ops.blur_pool2d(x, 2, "bin5"))
-    np.testing.assert_allclose(BlurPool2D(2, "tri3", "same").forward(x), ops.blur_pool2d(x, 2, "tri3", "same"))
+    np.testing.assert_allclose(BlurPool2D(2, "tri3", "zero").forward(x), ops.blur_pool2d(x, 2, "tri3", "zero"))
     dense_max = ops.max_pool2d(x, 2, stride=1, padding="circular")
     np.testing.assert_allclose(MaxBlurPool2D(2, "tri3").forward(x), ops.blur_pool2d(dense_max, 2, "tri3"))
     # Windows past the border have fewer pixels: pad with a value below every pixel.
     padded = np.pad(x, [(0, 0), (0, 0), (0, 1), (0, 1)], constant_values=x.min() - 1)
     dense_max_same = ops.max_pool2d(padded, 2, stride=1)
-    np.testing.assert_allclose(MaxBlurPool2D(2, "tri3", "same").forward(x),
-                               ops.blur_pool2d(dense_max_same, 2, "tri3", "same"))
+    np.testing.assert_allclose(MaxBlurPool2D(2, "tri3", "zero").forward(x),
+                               ops.blur_pool2d(dense_max_same, 2, "tri3", "zero"))
     np.testing.assert_allclose(GlobalAvgPool().forward(x), ops.global_avg_pool(x))
     np.testing.assert_array_equal(GlobalMaxPool().forward(x), ops.global_max_pool(x))
 
@@ -236,7 +236,7 @@ def test_text_progress_prints_no_timings(capsys):
 
 
 def test_widget_progress_has_a_fixed_plain_text():
-    from helpers.tinycnn import _WidgetProgress
+    from helpers.tinycnn.training import _WidgetProgress
 
     bar = _WidgetProgress(2, 3, "demo")
     bundle = bar.box._repr_mimebundle_()
@@ -268,7 +268,7 @@ def _model_and_data():
 
 @pytest.mark.parametrize(("call", "error", "match"), [
     (lambda: Conv2D(0, 4), ValueError, "in_ch"),
-    (lambda: Conv2D(1, 4, padding="full"), ValueError, "padding must be one of 'same', 'circular', 'valid'"),
+    (lambda: Conv2D(1, 4, padding="full"), ValueError, "padding must be one of 'zero', 'circular', 'valid'"),
     (lambda: Conv2D(1, 4, k=2.5), TypeError, "k must be"),
     (lambda: Conv2D(1, 4, rng="seed"), TypeError, "rng"),
     (lambda: Conv2D(1, 4, rng=-1), ValueError, "rng"),
@@ -324,7 +324,7 @@ def _model_and_data():
     (lambda: make_cnn(pool="avg"), ValueError, "pool must be one of 'max', 'blur', 'maxblur'"),
     (lambda: make_cnn(n_classes=1), ValueError, "n_classes must be at least 2"),
     (lambda: make_cnn(canvas=4, n_conv=3), ValueError, "too small"),
-    (lambda: make_cnn(padding="valid"), ValueError, "padding must be one of 'same', 'circular'"),
+    (lambda: make_cnn(padding="valid"), ValueError, "padding must be one of 'zero', 'circular'"),
     (lambda: left_right_experiment(heads="gap"), ValueError, "heads must be a non-empty sequence"),
     (lambda: left_right_experiment(heads=("gap", "gap")), ValueError, "heads must not repeat"),
     (lambda: left_right_experiment(heads=("flatten", "avg")), ValueError, "heads must be one of"),
@@ -359,7 +359,7 @@ def test_gradient_of_the_wrong_shape_is_refused():
 
 
 # --------------------------------------------------------------------------
-# The science claim (experiment 4), at the fixed seed of the notebooks
+# Notebook 04's left/right claim, at the fixed seed of the notebooks
 # --------------------------------------------------------------------------
 
 def test_left_right_experiment_meets_the_targets():

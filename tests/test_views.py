@@ -158,3 +158,18 @@ def test_annotations_stay_readable_on_every_colour_map():
     colours = [[t.get_color() for t in ax.texts] for ax in fig.axes[:2]]
     assert colours[0] == ["white", "black"]  # dark purple at 0, yellow at 1
     assert colours[1] == ["black", "white"]  # white at 0, black ink at 1
+
+
+def test_add_overlay_keeps_a_static_artist_on_top_and_is_public():
+    from matplotlib.patches import Rectangle
+
+    from helpers.views import LiveFigure
+
+    live = LiveFigure(ncols=1)
+    im = live.show_map(0, (4, 4), "image")
+    frame = Rectangle((0.5, 0.5), 2, 2, fill=False, edgecolor="tab:orange")
+    live.axes[0].add_patch(frame)
+    assert live.add_overlay(frame) is frame
+    assert live.is_dynamic(im) and not live.is_dynamic(frame)
+    with pytest.raises(ValueError, match="artist must be on one of the figure's axes"):
+        live.add_overlay(Rectangle((0, 0), 1, 1))

@@ -56,7 +56,7 @@ def check_lift(my_lift):
         if _same(got, flipped):
             return fail(f"{where} the kernel is flipped: conv2d is cross-correlation, do not flip the kernel "
                         "(np.rot90(w, r) only).")
-        zero = np.stack([conv2d(x, np.rot90(w, r), padding="same") for r in range(4)])
+        zero = np.stack([conv2d(x, np.rot90(w, r), padding="zero") for r in range(4)])
         if _same(got, zero):
             return fail(f"{where} the values at the border are wrong: you used zero padding; use "
                         "padding='circular' (the image wraps around).")

@@ -78,7 +78,7 @@ def check_conv2d(my_conv2d):
     return ok("your loop gives exactly what helpers.ops.conv2d gives, for square and non-square kernels.")
 
 
-#: The prediction exercise: a k x k filter with zero padding ("same"), the cat (``cat`` pixels
+#: The prediction exercise: a k x k filter with zero padding ("zero"), the cat (``cat`` pixels
 #: wide) moved along one row of a ``canvas``-wide image. For which of its left columns is
 #: conv(shift x) == shift(conv x) exact (compared with the circular shift, as in section 4)?
 EXACT_QUESTION = {"kernel": 7, "canvas": 28, "cat": 9}

@@ -121,7 +121,7 @@ def check_conv_matrix(my_conv_matrix):
         if np.allclose(got, want[np.ix_(p, p)]):
             return fail("pixel numbering: x.ravel() goes row by row, so pixel (r, c) is number r*size + c, "
                         "not c*size + r.")
-        if np.allclose(got, conv_matrix(kernel, (size, size), padding="same")):
+        if np.allclose(got, conv_matrix(kernel, (size, size), padding="zero")):
             return fail("entries are missing where the kernel hangs over the border: that is zero padding. "
                         "With circular padding, wrap the pixel indices around: (i + u - 1) % size.")
         if np.allclose(got, _flat_wrap_matrix(kernel, size)):

@@ -13,8 +13,8 @@
   orientation along), four maps of the plain CNN (they change otherwise), and
   both networks' pooled features against those of the unturned object.
 
-:func:`rotation_networks` builds the two networks of the rotation view (and of
-the notebook's checks): the same random weights every time.
+What they show is computed by :mod:`helpers.beyond` (:func:`~helpers.beyond.leak_state`,
+:func:`~helpers.beyond.rotation_state`).
 """
 
 from __future__ import annotations
@@ -22,48 +22,21 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from ..filters import EAR
-from ..groupconv import ORIENTATIONS, lift, make_p4_cnn, make_plain_cnn, quantize_weights, rot90
-from ..ops import conv2d, pad2d
-from ..positions import CORNERS, corner_image, corner_position, trained_corner_net
-from ..sprites import place
+from ..beyond import (
+    ROTATION_OBJECTS,
+    deciding_filter,
+    leak_state,
+    plain_filters,
+    rotation_networks,
+    rotation_object,
+    rotation_state,
+)
+from ..groupconv import ORIENTATIONS
+from ..positions import CORNER_PADDINGS, CORNERS, trained_corner_net
 from ..views import LiveFigure
 from .base import Explorer, int_slider, toggle
 
-__all__ = [
-    "PositionLeakExplorer",
-    "RotationExplorer",
-    "rotation_networks",
-    "ROTATION_OBJECTS",
-    "PADDING_NAMES",
-]
-
-#: The padding toggle's labels and the network padding each one means.
-PADDING_NAMES = {"zero": "same", "circular": "circular"}
-#: Objects of the rotation view: neither looks the same after a quarter turn.
-ROTATION_OBJECTS = ("cat", "triangle")
-
-
-# --------------------------------------------------------------------------
-# Position leak
-# --------------------------------------------------------------------------
-
-def window_responses(model, x: np.ndarray, padding: str) -> np.ndarray:
-    """The first layer's ReLU responses of *every* window that overlaps the image ``(C, H + 2r, W + 2r)``.
-
-    ``r`` is the kernel radius. The inner ``H x W`` block is the layer's real
-    output. The outer ring holds windows centred outside the image: with zero
-    padding (``"same"``) the layer never computes them, they are lost; with
-    circular padding they are computed, as their wrapped-around twins inside.
-    """
-    conv = model.layers[0]
-    w, b = conv.params["w"], conv.params["b"]
-    r = w.shape[-1] // 2
-    if padding == "circular":
-        inner = np.maximum(conv2d(x[None, None], w, b, padding="circular")[0], 0.0)
-        return pad2d(inner, (r, r), (r, r), "circular")
-    xp = pad2d(x[None, None], (2 * r, 2 * r), (2 * r, 2 * r), "zero")
-    return np.maximum(conv2d(xp, w, b, padding="valid")[0], 0.0)
+__all__ = ["PositionLeakExplorer", "RotationExplorer"]
 
 
 class PositionLeakExplorer(Explorer):
@@ -74,7 +47,7 @@ class PositionLeakExplorer(Explorer):
     padding; building the view trains them if the notebook has not already.
 
     Panels: the input with the padding around it (outside the orange frame);
-    the responses of the network's deciding filter (:meth:`deciding_filter`)
+    the responses of the network's deciding filter (:func:`helpers.beyond.deciding_filter`)
     for every window that overlaps the image (inside the frame: the layer's
     output; outside: windows centred beyond the border, which zero padding
     never computes), with a cross on the strongest response the global max
@@ -93,13 +66,13 @@ class PositionLeakExplorer(Explorer):
                                    "How many pixels of background between the cat and the image border "
                                    "(arrow keys work too)")
         self.corner = toggle("corner", CORNERS, corner, "Which corner the cat sits in")
-        self.padding = toggle("padding", tuple(PADDING_NAMES), padding,
+        self.padding = toggle("padding", CORNER_PADDINGS, padding,
                               "zero: zeros outside the image; circular: the image wraps around")
-        self.results = {name: trained_corner_net(pad, 0, 3, 0) for name, pad in PADDING_NAMES.items()}
+        self.results = {pad: trained_corner_net(pad, 0, 3, 0) for pad in CORNER_PADDINGS}
         self.k = self.results["zero"].settings["k"]
         self.radius = self.k // 2
         size = canvas + 2 * self.radius
-        self._deciding = {name: self.deciding_filter(name) for name in PADDING_NAMES}
+        self._deciding = {pad: deciding_filter(self.results[pad].model, canvas) for pad in CORNER_PADDINGS}
         live = LiveFigure(ncols=4, panel=2.3)
         self.im_input = live.show_map(0, (size, size), "image", "input; padding outside frame")
         self.im_map = live.show_map(1, (size, size), "magnitude", "deciding filter: every window")
@@ -109,8 +82,8 @@ class PositionLeakExplorer(Explorer):
             frame = Rectangle((self.radius - 0.5, self.radius - 0.5), canvas, canvas, fill=False,
                               edgecolor="tab:orange", linewidth=1.2)
             live.axes[ax].add_patch(frame)
-            live._overlays.append(frame)
-        vmax = max(float(np.abs(self._kernel(name)).max()) for name in PADDING_NAMES)
+            live.add_overlay(frame)
+        vmax = max(float(np.abs(self._kernel(name)).max()) for name in CORNER_PADDINGS)
         self.im_kernel = live.show_map(2, (self.k, self.k), "signed", "its 3x3 weights", vmax=vmax)
         self.kernel_text = [[live.add_artist(live.axes[2].text(j, i, "", ha="center", va="center", fontsize=9))
                              for j in range(self.k)] for i in range(self.k)]
@@ -119,59 +92,16 @@ class PositionLeakExplorer(Explorer):
         self._build([self.distance, self.corner, self.padding], live)
 
     def deciding_filter(self, name: str) -> int:
-        """The filter that carries the decision at the corners.
-
-        For filter ``j`` with dense weights ``w[j]``, its vote for "top-left"
-        is ``w[j, 0] - w[j, 1]``; its share of the decision is that vote times
-        the difference of its pooled feature between the cat touching the
-        top-left and the bottom-right corner. Returns the ``j`` with the
-        largest share. With circular padding all differences are 0 and no
-        filter decides anything; it then returns the filter that moves the
-        logits most, the largest ``|vote * pooled feature|`` (a filter that
-        responds to the cat, not one that is silent).
-        """
-        model = self.results[name].model
-        w = model.layers[-1].params["w"]
-        vote = w[:, 0] - w[:, 1]
-        feats = [self._run(name, corner_image(c, 0, self.canvas))[0] for c in CORNERS]
-        share = np.abs(vote * (feats[0] - feats[1]))
-        if share.max() > 1e-9:
-            return int(np.argmax(share))
-        return int(np.argmax(np.abs(vote * feats[0])))
+        """The deciding filter of the network with padding ``name`` (:func:`helpers.beyond.deciding_filter`)."""
+        return self._deciding[name]
 
     def _kernel(self, name: str) -> np.ndarray:
         return self.results[name].model.layers[0].params["w"][self._deciding[name], 0]
 
-    def _run(self, name: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        model = self.results[name].model
-        model.forward(x[None, None], keep=True)
-        return model.activations["gmp1"][0], model.activations["probs"][0]
-
     def compute(self) -> dict:
-        d, corner, name = self.distance.value, self.corner.value, self.padding.value
-        other = CORNERS[1 - CORNERS.index(corner)]
-        pad, r = PADDING_NAMES[name], self.radius
-        x = corner_image(corner, d, self.canvas)
-        pooled, probs = self._run(name, x)
-        pooled_other, probs_other = self._run(name, corner_image(other, d, self.canvas))
-        f = self._deciding[name]
-        model = self.results[name].model
-        m = window_responses(model, x, pad)[f]
-        inside = np.zeros(m.shape, dtype=bool)
-        inside[r:-r, r:-r] = True
-        seen = tuple(int(v) for v in np.unravel_index(int(np.argmax(np.where(inside, m, -np.inf))), m.shape))
-        lost = tuple(int(v) for v in np.unravel_index(int(np.argmax(np.where(inside, -np.inf, m))), m.shape))
-        w = model.layers[-1].params["w"]
-        scale = max(float(window_responses(model, corner_image(c, 0, self.canvas), pad)[f].max())
-                    for c in CORNERS) or 1.0
-        return {"x": x, "padded": pad2d(x, (r, r), (r, r), "zero" if name == "zero" else "circular"),
-                "map": m, "filter": f, "kernel": self._kernel(name), "vote": float(w[f, 0] - w[f, 1]),
-                "scale": scale, "seen": seen, "seen_value": float(m[seen]), "lost": lost, "lost_value": float(m[lost]),
-                "pooled": pooled, "probs": probs, "probs_other": probs_other,
-                "feature_gap": float(np.abs(pooled - pooled_other).max()),
-                "distance": d, "corner": corner, "padding": name,
-                "position": corner_position(corner, d, self.canvas),
-                "answer": CORNERS[int(np.argmax(probs))]}
+        name = self.padding.value
+        return leak_state(self.results[name].model, name, self.corner.value, self.distance.value, self.canvas,
+                          filter=self._deciding[name])
 
     def draw(self, state: dict) -> None:
         self.im_input.set_data(state["padded"])
@@ -222,27 +152,6 @@ class PositionLeakExplorer(Explorer):
         return "\n".join(lines)
 
 
-# --------------------------------------------------------------------------
-# Rotations
-# --------------------------------------------------------------------------
-
-def rotation_networks(channels: int = 8, seed: int = 0):
-    """The p4 network and the plain CNN of the rotation view, features only (no dense layer).
-
-    Both have random weights from ``seed``, rounded to multiples of 2**-6
-    (:func:`helpers.groupconv.quantize_weights`) so that every equality can
-    be checked bit for bit; filter 0 of each first layer is the ear filter.
-    Circular padding. Returns ``(p4, plain)``.
-    """
-    p4 = make_p4_cnn(channels=channels, padding="circular", seed=seed)
-    plain = make_plain_cnn(channels=channels, padding="circular", seed=seed)
-    quantize_weights(p4)
-    quantize_weights(plain)
-    p4.layers[0].params["w"][0, 0] = EAR
-    plain.layers[0].params["w"][0, 0] = EAR
-    return p4, plain
-
-
 class RotationExplorer(Explorer):
     """An angle slider (0 to 270 degrees in steps of 90) and an object toggle.
 
@@ -266,10 +175,7 @@ class RotationExplorer(Explorer):
         self.p4, self.plain = rotation_networks()
         self.channels = self.p4.layers[0].out_ch
         # the ear filter, and the three other first-layer filters that respond most to the cat
-        w1, b1 = self.plain.layers[0].params["w"], self.plain.layers[0].params["b"]
-        strength = np.maximum(conv2d(self._object(0, "cat")[None, None], w1, b1, padding="circular")[0],
-                              0).max(axis=(1, 2))
-        self.plain_filters = [0, *[int(i) + 1 for i in np.argsort(-strength[1:], kind="stable")[:3]]]
+        self.plain_filters = plain_filters(self.plain, canvas)
         self._reference: dict = {}
         live = LiveFigure(ncols=6, nrows=2, panel=2.0)
         ax = live.axes
@@ -301,8 +207,7 @@ class RotationExplorer(Explorer):
         self._build([self.angle, self.obj], live)
 
     def _object(self, quarter_turns: int, name: str) -> np.ndarray:
-        top = (self.canvas - 9) // 2
-        return rot90(place(name, top, top, self.canvas), quarter_turns)
+        return rotation_object(quarter_turns, name, self.canvas)
 
     @staticmethod
     def features(model, x: np.ndarray) -> np.ndarray:
@@ -316,30 +221,9 @@ class RotationExplorer(Explorer):
         return self._reference[name]
 
     def compute(self) -> dict:
-        angle, name = self.angle.value, self.obj.value
-        if angle % 90:
-            raise ValueError(f"angle must be a multiple of 90 degrees, got {angle}")
-        r = angle // 90
-        x = self._object(r, name)
-        ref = self.reference(name)
-        w = self.p4.layers[0].params["w"][0, 0]
-        lifted = np.maximum(lift(x, w, self.p4.layers[0].params["b"][0], padding="circular"), 0.0)
-        plain_w = self.plain.layers[0].params["w"][self.plain_filters]
-        plain_maps = np.maximum(conv2d(x[None, None], plain_w, self.plain.layers[0].params["b"][self.plain_filters],
-                                       padding="circular")[0], 0.0)
-        f_p4, f_plain = self.features(self.p4, x), self.features(self.plain, x)
-        peaks = [tuple(int(v) for v in np.unravel_index(int(np.argmax(m)), m.shape)) for m in lifted]
-        return {"x": x, "x_ref": ref["x"], "angle": angle, "quarter_turns": r, "object": name,
-                "p4_maps": lifted, "plain_maps": plain_maps, "p4_peaks": peaks,
-                "p4_peak_values": [float(m.max()) for m in lifted],
-                "best_orientation": int(np.argmax([m.max() for m in lifted])),
-                "plain_peak": tuple(int(v) for v in np.unravel_index(int(np.argmax(plain_maps[0])),
-                                                                     plain_maps[0].shape)),
-                "plain_ear_max": float(plain_maps[0].max()),
-                "p4_features": f_p4, "plain_features": f_plain,
-                "p4_ref": ref["p4"], "plain_ref": ref["plain"],
-                "p4_change": float(np.abs(f_p4 - ref["p4"]).max()),
-                "plain_change": float(np.abs(f_plain - ref["plain"]).max())}
+        name = self.obj.value
+        return rotation_state(self.p4, self.plain, self.angle.value, name, self.canvas, filters=self.plain_filters,
+                              reference=self.reference(name))
 
     def draw(self, state: dict) -> None:
         self.im_input.set_data(state["x"])

@@ -17,7 +17,8 @@ read as the right half), with p(cat) and every logit in numbers.
 
 :meth:`ClassifierExplorer.snapshots` draws the static small multiples that
 follow the view in the notebook: the sprite at a few positions, with both
-heads' probabilities written on the bars.
+heads' probabilities written on the bars. What it shows is computed by
+:func:`helpers.classify.classify_state`.
 """
 
 from __future__ import annotations
@@ -26,69 +27,16 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .._validate import _describe, choice, integer
+from .._validate import choice, describe_value, integer
+from ..classify import HEAD_LABELS, SPRITE, check_two_stage_classifier, classify_state, head_kind, pick_channels
 from ..sprites import CLASSES, REGIONS, place, region_columns
-from ..tinycnn import Conv2D, Flatten, GlobalAvgPool, GlobalMaxPool, Model
 from ..views import CMAPS, LiveFigure, style_axes
 from .base import Explorer, int_slider, toggle
 
-__all__ = ["ClassifierExplorer", "HEAD_LABELS", "head_kind"]
+__all__ = ["ClassifierExplorer"]
 
-#: How each head is named in the panels and the readout.
-HEAD_LABELS = {"flatten": "flatten + dense", "gap": "global average pool + dense",
-               "gmp": "global max pool + dense"}
 #: Colours of the bars: the true class dark, the others light grey.
 TRUE_COLOR, OTHER_COLOR = "0.15", "0.7"
-SPRITE = 9
-
-
-def head_kind(model) -> str | None:
-    """``"flatten"``, ``"gap"`` or ``"gmp"``: the layer of ``model`` that turns maps into one vector."""
-    for layer in model.layers:
-        if isinstance(layer, Flatten):
-            return "flatten"
-        if isinstance(layer, GlobalAvgPool):
-            return "gap"
-        if isinstance(layer, GlobalMaxPool):
-            return "gmp"
-    return None
-
-
-def _check_model(model, name: str, heads: tuple[str, ...], canvas: int) -> Model:
-    if not isinstance(model, Model):
-        raise TypeError(f"{name} must be a trained helpers.tinycnn.Model (from make_cnn), got {_describe(model)}")
-    if model.n_classes != len(CLASSES):
-        raise ValueError(f"{name} must end with {len(CLASSES)} logits, one per class {CLASSES}, "
-                         f"got {model.n_classes}")
-    kind = head_kind(model)
-    if kind not in heads:
-        raise ValueError(f"{name} must have a {' or '.join(HEAD_LABELS[h] for h in heads)} head, "
-                         f"got {HEAD_LABELS.get(kind, 'no such head')} ({model!r})")
-    first = model.layers[0]
-    if not isinstance(first, Conv2D) or first.in_ch != 1:
-        raise ValueError(f"{name} must start with a one-channel Conv2D (images of shape (1, 1, {canvas}, {canvas})), "
-                         f"got {first.describe()}")
-    names = [layer.name for layer in model.layers]
-    for key in ("relu1", "pool2"):
-        if key not in names:
-            raise ValueError(f"{name} must have two conv -> ReLU -> pool stages (layers 'relu1' ... 'pool2'), "
-                             f"got layers {names}")
-    try:
-        model.forward(np.zeros((1, 1, canvas, canvas)))
-    except ValueError as exc:
-        raise ValueError(f"{name} does not accept {canvas}x{canvas} images: {exc}") from None
-    return model
-
-
-def _region_of(col: int, canvas: int) -> str:
-    """Where a sprite whose left column is ``col`` lies: the left half, the right half, or across the middle."""
-    lo, hi = region_columns("left", canvas, SPRITE)
-    if lo <= col <= hi:
-        return "left half"
-    lo, hi = region_columns("right", canvas, SPRITE)
-    if lo <= col <= hi:
-        return "right half"
-    return "across the middle"
 
 
 class ClassifierExplorer(Explorer):
@@ -114,7 +62,8 @@ class ClassifierExplorer(Explorer):
     def __init__(self, flatten_model, pooled_model, col: int = 2, row: int = 9, sprite: str = "cat",
                  trained_region: str = "left", n_maps: int = 2, canvas: int = 28):
         if isinstance(canvas, bool) or not isinstance(canvas, int) or canvas != 28:
-            raise ValueError(f"canvas must be 28 (the size the networks of notebook 04 take), got {_describe(canvas)}")
+            raise ValueError(f"canvas must be 28 (the size the networks of notebook 04 take), "
+                             f"got {describe_value(canvas)}")
         self.canvas = canvas
         hi = canvas - SPRITE
         col, row = integer(col, "col"), integer(row, "row")
@@ -126,8 +75,8 @@ class ClassifierExplorer(Explorer):
         n_maps = integer(n_maps, "n_maps")
         if not 1 <= n_maps <= 3:
             raise ValueError(f"n_maps must be 1, 2 or 3 (feature maps per stage), got {n_maps}")
-        self.models = [_check_model(flatten_model, "flatten_model", ("flatten",), canvas),
-                       _check_model(pooled_model, "pooled_model", ("gap", "gmp"), canvas)]
+        self.models = [check_two_stage_classifier(flatten_model, "flatten_model", ("flatten",), canvas),
+                       check_two_stage_classifier(pooled_model, "pooled_model", ("gap", "gmp"), canvas)]
         self.kinds = [head_kind(m) for m in self.models]
         self.labels = [HEAD_LABELS[k] for k in self.kinds]
 
@@ -143,14 +92,14 @@ class ClassifierExplorer(Explorer):
                           width_ratios=[1] * (1 + 2 * n) + [1.25, 1.25])
         ncols = 3 + 2 * n
         self.im_input, self.im_maps, self.logit_bars, self.prob_bars = [], [], [], []
-        edge = self._region_edge()
+        edge = self.region_edge()
         short = [c if c != "plus" else "+" for c in CLASSES]
         for h, kind in enumerate(self.kinds):
             base = h * ncols
             self.im_input.append(live.show_map(base, (canvas, canvas), "image", f"{kind} head: input"))
             if edge is not None:
                 line = live.axes[base].axvline(edge, color="tab:orange", linewidth=1.2, linestyle="--")
-                live._overlays.append(line)
+                live.add_overlay(line)
             maps = []
             for i, ch in enumerate(self.channels[h]["relu1"]):
                 maps.append(live.show_map(base + 1 + i, (canvas, canvas), "magnitude", f"relu1, channel {ch}",
@@ -167,27 +116,8 @@ class ClassifierExplorer(Explorer):
         self._build([self.col, self.row, self.sprite], live)
 
     # -- set-up ------------------------------------------------------------
-    def _activations(self, model: Model, x: np.ndarray) -> dict:
-        model.forward(x.reshape(-1, 1, self.canvas, self.canvas), keep=True)
-        return model.activations
-
     def _pick_channels(self, row: int, n: int):
-        """Per network: the ``n`` channels of relu1 and of pool2 that respond most to the cat."""
-        x = np.stack([np.zeros((self.canvas, self.canvas)), place("cat", row, 9, self.canvas)])
-        sprites = np.stack([place(s, row, c, self.canvas) for s in CLASSES for c in (0, 9, self.canvas - SPRITE)])
-        channels, vmax, self.pool_size = [], [], []
-        for model in self.models:
-            chosen, scale = {}, {}
-            acts = self._activations(model, x)
-            self.pool_size.append(acts["pool2"].shape[-1])
-            for key in ("relu1", "pool2"):
-                score = (acts[key][1] - acts[key][0]).clip(min=0).sum(axis=(1, 2))
-                chosen[key] = [int(c) for c in np.argsort(-score, kind="stable")[:n]]
-            acts = self._activations(model, sprites)
-            for key in ("relu1", "pool2"):
-                scale[key] = [float(acts[key][:, c].max()) or 1.0 for c in chosen[key]]
-            channels.append(chosen)
-            vmax.append(scale)
+        channels, vmax, self.pool_size = pick_channels(self.models, row, n, self.canvas)
         return channels, vmax
 
     def _logit_range(self, row: int) -> list[float]:
@@ -199,7 +129,7 @@ class ClassifierExplorer(Explorer):
             out.append(float(np.ceil(1.1 * big)) or 1.0)
         return out
 
-    def _region_edge(self) -> float | None:
+    def region_edge(self) -> float | None:
         """The x position of the dashed line: the edge of the pixels the training sprites could cover."""
         if self.trained_region == "left":
             return region_columns("left", self.canvas, SPRITE)[1] + SPRITE - 0.5
@@ -209,22 +139,8 @@ class ClassifierExplorer(Explorer):
 
     # -- the three steps of an update -----------------------------------------
     def compute(self) -> dict:
-        row, col, name = self.row.value, self.col.value, self.sprite.value
-        x = place(name, row, col, self.canvas)
-        k = CLASSES.index(name)
-        heads = []
-        for model, kind, label, chans in zip(self.models, self.kinds, self.labels, self.channels):
-            acts = self._activations(model, x)
-            probs = acts["probs"][0].copy()
-            pred = int(np.argmax(probs))
-            heads.append({"kind": kind, "label": label,
-                          "relu1": acts["relu1"][0, chans["relu1"]].copy(),
-                          "pool2": acts["pool2"][0, chans["pool2"]].copy(),
-                          "logits": acts["logits"][0].copy(), "probs": probs,
-                          "pred": pred, "pred_name": CLASSES[pred], "p_pred": float(probs[pred]),
-                          "p_cat": float(probs[CLASSES.index("cat")]), "p_true": float(probs[k])})
-        return {"x": x, "row": row, "col": col, "sprite": name, "true": k,
-                "region": _region_of(col, self.canvas), "heads": heads}
+        return classify_state(self.models, self.row.value, self.col.value, self.sprite.value, self.channels,
+                              self.canvas, kinds=self.kinds, labels=self.labels)
 
     def draw(self, state: dict) -> None:
         for h, head in enumerate(state["heads"]):
@@ -269,7 +185,7 @@ class ClassifierExplorer(Explorer):
         values written above them. The controls are put back afterwards.
         """
         if isinstance(cols, (str, bytes)) or not hasattr(cols, "__iter__"):
-            raise TypeError(f"cols must be a sequence of columns, got {_describe(cols)}")
+            raise TypeError(f"cols must be a sequence of columns, got {describe_value(cols)}")
         cols = [integer(c, "cols") for c in cols]
         hi = self.canvas - SPRITE
         if not 1 <= len(cols) <= 6 or not all(0 <= c <= hi for c in cols):
@@ -283,7 +199,7 @@ class ClassifierExplorer(Explorer):
         fig = Figure(figsize=(2.6 * len(cols), 7.4), dpi=80, layout="constrained")
         FigureCanvasAgg(fig)
         axes = fig.subplots(3, len(cols), squeeze=False, height_ratios=[1.1, 1, 1])
-        edge = self._region_edge()
+        edge = self.region_edge()
         short = [c if c != "plus" else "+" for c in CLASSES]
         for j, s in enumerate(states):
             ax = axes[0, j]

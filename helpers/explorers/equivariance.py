@@ -1,29 +1,24 @@
-"""Notebook 01's live view: move the cat, watch the feature maps move with it."""
+"""Notebook 01's live view: move the cat, watch the feature maps move with it.
+
+What it shows is computed by :func:`helpers.equivariance.equivariance_state`.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..equivariance import PADDINGS, REFERENCE, equivariance_state, feature_maps
 from ..filters import FILTERS
-from ..ops import conv2d, shift
 from ..sprites import cat_at
 from ..views import LiveFigure
 from .base import Explorer, int_slider, toggle
 
-__all__ = ["EquivarianceExplorer", "REFERENCE", "VMAX"]
+__all__ = ["EquivarianceExplorer", "VMAX"]
 
-#: Where the cat sits in the reference image x; the sliders move it from there.
-REFERENCE = (9, 9)
 #: One colour scale, -VMAX (blue) to +VMAX (red), for every signed panel of the
 #: view. 4 is the largest absolute value any panel reaches (the ear map's
 #: minimum, -4), so nothing is clipped; the tests sweep every position to check.
 VMAX = 4.0
-PADDING_LABELS = {"circular": "circular", "zero": "same"}
-
-
-def maxima(m: np.ndarray) -> list[tuple[int, int]]:
-    """Every position where ``m`` reaches its largest value, in reading order (row by row)."""
-    return [(int(r), int(c)) for r, c in np.argwhere(m == m.max())]
 
 
 class EquivarianceExplorer(Explorer):
@@ -47,10 +42,9 @@ class EquivarianceExplorer(Explorer):
         self.col = int_slider("cat column", col, 0, hi, "Move the cat left and right (arrow keys work too)")
         self.filter = toggle("filter for the difference", FILTERS, filter,
                              "Which filter's equivariance error to show and report")
-        self.padding = toggle("padding", ("circular", "zero"), padding,
+        self.padding = toggle("padding", PADDINGS, padding,
                               "circular: the image wraps around; zero: zeros outside the image")
         self.names = list(FILTERS)
-        self.weights = np.stack([FILTERS[n] for n in self.names])[:, None]  # (3, 1, 3, 3)
         self._reference = {}
         live = LiveFigure(ncols=2 + len(self.names))
         self.im_input = live.show_map(0, (canvas, canvas), "image", "input x")
@@ -63,8 +57,8 @@ class EquivarianceExplorer(Explorer):
         self._build([self.row, self.col, self.filter, self.padding], live)
 
     def feature_maps(self, x: np.ndarray, padding: str) -> np.ndarray:
-        """The three filters' maps of one image: ``(3, H, W)``."""
-        return conv2d(x[None, None], self.weights, padding=PADDING_LABELS[padding])[0]
+        """The three filters' maps of one image: ``(3, H, W)`` (:func:`helpers.equivariance.feature_maps`)."""
+        return feature_maps(x, padding)
 
     def reference_maps(self, padding: str) -> np.ndarray:
         if padding not in self._reference:
@@ -72,21 +66,9 @@ class EquivarianceExplorer(Explorer):
         return self._reference[padding]
 
     def compute(self) -> dict:
-        row, col, padding = self.row.value, self.col.value, self.padding.value
-        k = self.names.index(self.filter.value)
-        dy, dx = row - REFERENCE[0], col - REFERENCE[1]
-        x = cat_at(row, col, self.canvas)
-        maps = self.feature_maps(x, padding)
-        reference = self.reference_maps(padding)[k]
-        diff = maps[k] - shift(reference, dy, dx, mode="circular")
-        peaks = [np.unravel_index(int(np.argmax(m)), m.shape) for m in maps]
-        tops, ref_tops = maxima(maps[k]), maxima(reference)
-        moved = sorted(((r + dy) % self.canvas, (c + dx) % self.canvas) for r, c in ref_tops)
-        return {"x": x, "maps": maps, "diff": diff, "peaks": peaks, "peak": peaks[k],
-                "maxima": tops, "reference_maxima": ref_tops, "maxima_moved": tops == moved,
-                "top_value": float(maps[k].max()),
-                "shift": (dy, dx), "error": float(np.abs(diff).max()), "padding": padding,
-                "filter": self.filter.value, "position": (row, col)}
+        padding = self.padding.value
+        return equivariance_state(self.row.value, self.col.value, self.filter.value, padding, self.canvas,
+                                  reference=self.reference_maps(padding))
 
     def draw(self, state: dict) -> None:
         self.im_input.set_data(state["x"])

@@ -195,10 +195,10 @@ x = cat_at(9, 9)
 for w in (FILTERS["ear"], np.ones((5, 5))):
     k = w.shape[0]
     r = (k - 1) // 2
-    assert np.array_equal(conv2d(x, w, padding="same"), conv2d(np.pad(x, r), w))
+    assert np.array_equal(conv2d(x, w, padding="zero"), conv2d(np.pad(x, r), w))
     assert np.array_equal(conv2d(x, w, padding="circular"), conv2d(np.pad(x, r, mode="wrap"), w))
     print(f"{k}x{k} filter: radius {r}, padded image {np.pad(x, r).shape}, "
-          f"map {conv2d(x, w, padding='same').shape}")
+          f"map {conv2d(x, w, padding='zero').shape}")
 
 # %% [markdown]
 # Now the three feature maps of the cat, with zero padding. All three share one
@@ -206,7 +206,7 @@ for w in (FILTERS["ear"], np.ones((5, 5))):
 # value is clipped. The cell also says how many pixels reach each map's maximum.
 
 # %%
-maps = [conv2d(x, w, padding="same") for w in FILTERS.values()]
+maps = [conv2d(x, w, padding="zero") for w in FILTERS.values()]
 scale = max(np.abs(m).max() for m in maps)
 peaks = [np.unravel_index(np.argmax(m), m.shape) for m in maps]
 print("colour scale: from", -scale, "to", scale)
@@ -234,7 +234,7 @@ print("vertical-edge map, row 13, columns 7 to 19:", v[13, 7:20].astype(int).tol
 assert v[13, 8] < 0 and v[13, 9] < 0 and v[13, 17] > 0 and v[13, 18] > 0
 
 # %%
-ear_map = conv2d(x, FILTERS["ear"], padding="same")
+ear_map = conv2d(x, FILTERS["ear"], padding="zero")
 print("ear map maximum:", ear_map.max(), "at", np.argwhere(ear_map == ear_map.max()).tolist())
 
 
@@ -286,7 +286,7 @@ cols = np.arange(28)
 
 def zero_pad_error(w, col):
     def f(img):
-        return conv2d(img, w, padding="same")
+        return conv2d(img, w, padding="zero")
     xs = shift(base, 0, col - 9)
     return np.abs(f(xs) - shift(f(base), 0, col - 9)).max()
 
@@ -346,14 +346,14 @@ zero_shift_errors = []
 for c in range(20):
     xs = shift(base, 0, c - 9)
     assert np.array_equal(xs, cat_at(9, c))                                  # reason 1
-    moved_zero = shift(conv2d(base, ear, padding="same"), 0, c - 9, mode="zero")
-    zero_shift_errors.append(np.abs(conv2d(xs, ear, padding="same") - moved_zero).max())
-    diff = conv2d(xs, ear, padding="same") - shift(conv2d(base, ear, padding="same"), 0, c - 9)
-    assert np.array_equal(diff, conv2d(xs, ear, padding="same") - conv2d(xs, ear, padding="circular"))  # reason 3
+    moved_zero = shift(conv2d(base, ear, padding="zero"), 0, c - 9, mode="zero")
+    zero_shift_errors.append(np.abs(conv2d(xs, ear, padding="zero") - moved_zero).max())
+    diff = conv2d(xs, ear, padding="zero") - shift(conv2d(base, ear, padding="zero"), 0, c - 9)
+    assert np.array_equal(diff, conv2d(xs, ear, padding="zero") - conv2d(xs, ear, padding="circular"))  # reason 3
 print("compared with zero shifts, largest error over columns 0 to 19:", max(zero_shift_errors))  # reason 2
 for c in (0, 19):
     xs = cat_at(9, c)
-    diff = conv2d(xs, ear, padding="same") - conv2d(xs, ear, padding="circular")
+    diff = conv2d(xs, ear, padding="zero") - conv2d(xs, ear, padding="circular")
     print(f"cat at column {c}: the error is non-zero only in map columns", np.unique(np.nonzero(diff)[1]).tolist())
 
 # %% [markdown]
@@ -379,7 +379,7 @@ for c in (0, 19):
 positions = np.arange(0, 20)
 peak_cols = []
 for c in positions:
-    m = conv2d(cat_at(9, int(c)), FILTERS["ear"], padding="same")
+    m = conv2d(cat_at(9, int(c)), FILTERS["ear"], padding="zero")
     assert np.sum(m == m.max()) == 1
     peak_cols.append(np.unravel_index(np.argmax(m), m.shape)[1])
 peak_cols = np.array(peak_cols)
@@ -414,7 +414,7 @@ fig
 
 # %%
 for c in (0, 19):
-    m = conv2d(cat_at(9, c), FILTERS["ear"], padding="same")
+    m = conv2d(cat_at(9, c), FILTERS["ear"], padding="zero")
     assert np.array_equal(m[:, 1:27], conv2d(cat_at(9, c), FILTERS["ear"], padding="circular")[:, 1:27])
     print(f"cat at column {c}: peak value {m.max():g} at {np.argwhere(m == m.max()).tolist()}; "
           f"map columns 1 to 26 equal the circular map's")

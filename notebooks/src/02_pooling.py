@@ -31,22 +31,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from helpers.checks.pooling import check_copy_prediction, check_max_pool2d
-from helpers.explorers.pooling import (
-    CAT_REFERENCE,
-    METHOD_LABELS,
-    METHODS,
-    PoolingExplorer,
-    WindowExplorer,
-    consistency_curve,
-    downsample,
-    fold_share,
-    ideal_shift_error,
-    is_shifted_copy,
-    max_blur_pool,
-    polyphase_prediction,
-    random_stack,
-    stack_features,
-)
+from helpers.explorers.pooling import PoolingExplorer, WindowExplorer
 from helpers.filters import FILTERS
 from helpers.ops import (
     BLUR_FILTERS,
@@ -57,6 +42,21 @@ from helpers.ops import (
     max_pool2d,
     shift,
     subsample,
+)
+from helpers.pooling import (
+    CAT_REFERENCE,
+    METHOD_LABELS,
+    METHODS,
+    cat_feature_map,
+    consistency_curve,
+    downsample,
+    fold_share,
+    ideal_shift_error,
+    is_shifted_copy,
+    max_blur_pool,
+    polyphase_prediction,
+    random_stack,
+    stack_features,
 )
 from helpers.sprites import SPRITES, cat_at, place
 from helpers.views import small_multiples
@@ -668,8 +668,8 @@ fig
 # %%
 def pooled_distance(filter_name, method, k):
     """Distance from the ideal of the pooled feature map of the cat shifted by k from the reference column."""
-    reference = downsample(cat_view.feature_map(CAT_REFERENCE, filter_name), method)
-    moved = downsample(cat_view.feature_map(CAT_REFERENCE + k, filter_name), method)
+    reference = downsample(cat_feature_map(CAT_REFERENCE, filter_name), method)
+    moved = downsample(cat_feature_map(CAT_REFERENCE + k, filter_name), method)
     return ideal_shift_error(moved, reference, k)
 
 

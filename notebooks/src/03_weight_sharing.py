@@ -34,16 +34,13 @@ from helpers.checks.sharing import (
     check_count_params,
     check_local_prediction,
 )
-from helpers.explorers.sharing import MAP_SCALE, MODES, SharingExplorer, param_figure, weight_matrix_figure
+from helpers.explorers.sharing import MAP_SCALE, MODES, SharingExplorer
 from helpers.filters import EAR
 from helpers.ops import conv2d, shift
 from helpers.sharing import (
     LocallyConnected2D,
     conv_matrix,
     equivariance_errors,
-    fit_locally_connected,
-    fit_shared_kernel,
-    left_training_set,
     locally_connected,
     locally_connected_matrix,
     param_counts,
@@ -51,8 +48,9 @@ from helpers.sharing import (
     tie_weights,
     weight_index_matrix,
 )
+from helpers.sharing_fit import fit_locally_connected, fit_shared_kernel, left_training_set
 from helpers.sprites import cat_at
-from helpers.views import small_multiples
+from helpers.views import param_figure, small_multiples, weight_matrix_figure
 
 np.set_printoptions(linewidth=120)
 
@@ -205,7 +203,7 @@ rng = np.random.default_rng(0)
 x6 = rng.standard_normal((6, 6))
 w6 = rng.standard_normal((3, 3))
 lines = []
-for padding in ("circular", "same", "valid"):
+for padding in ("circular", "zero", "valid"):
     m = conv_matrix(w6, x6.shape, padding=padding)
     err = np.abs(m @ x6.ravel() - conv2d(x6, w6, padding=padding).ravel()).max()
     assert err < 1e-12
@@ -269,11 +267,11 @@ assert circulant
 # (`"same"`), whose matrix loses the entries that wrap around:
 
 # %%
-m6_same = conv_matrix(w6, (6, 6), padding="same")
+m6_same = conv_matrix(w6, (6, 6), padding="zero")
 shifts = [(dy, dx) for dy in range(6) for dx in range(6)]
 s = shift_matrix((6, 6), 2, 1)
 lines = [f"S @ x.ravel() == shift(x, 2, 1).ravel(): {np.array_equal(s @ x6.ravel(), shift(x6, 2, 1).ravel())}"]
-for name, m in (("circular", m6), ("same", m6_same)):
+for name, m in (("circular", m6), ("zero", m6_same)):
     commute = [np.allclose(shift_matrix((6, 6), dy, dx) @ m, m @ shift_matrix((6, 6), dy, dx)) for dy, dx in shifts]
     lines.append(f"{name:>8} padding: M S == S M for {sum(commute)} of {len(shifts)} shifts")
 print("\n".join(lines))
@@ -416,7 +414,7 @@ fig
 # %%
 lines = []
 for row, col in [(9, 2), (9, 17)]:
-    ear_map = conv2d(cat_at(row, col), EAR, padding="same")
+    ear_map = conv2d(cat_at(row, col), EAR, padding="zero")
     r, c = np.unravel_index(np.argmax(ear_map), ear_map.shape)
     lines.append(f"cat at ({row}, {col}): ear map peak {ear_map.max():.0f} at ({r}, {c})")
 print("\n".join(lines))
@@ -462,8 +460,8 @@ fig
 #   fitted only from the 120 examples at its own position.
 
 # %%
-w_shared = fit_shared_kernel(xs, targets, (3, 3), padding="same")
-w_local = fit_locally_connected(xs, targets, (3, 3), padding="same")
+w_shared = fit_shared_kernel(xs, targets, (3, 3), padding="zero")
+w_local = fit_locally_connected(xs, targets, (3, 3), padding="zero")
 print("shared kernel (compare the ear filter):\n", w_shared.round(2))
 print("weights: shared", w_shared.size, " locally connected", w_local.size)
 learnt = np.abs(w_local).sum(axis=(2, 3)) > 0
@@ -480,7 +478,7 @@ print("columns where the locally connected layer has non-zero kernels:",
 xs_clean, targets_clean, _ = left_training_set(noise=0.0)
 for name, (images, maps) in (("noise 0.05", (xs, targets)), ("no noise", (xs_clean, targets_clean))):
     print(f"{name:<10} largest |fitted kernel - ear filter|: "
-          f"{np.abs(fit_shared_kernel(images, maps, (3, 3), padding='same') - EAR).max():.4f}")
+          f"{np.abs(fit_shared_kernel(images, maps, (3, 3), padding='zero') - EAR).max():.4f}")
 
 # %% [markdown]
 # The locally connected layer learnt kernels only in columns 0 to 14 (the
@@ -506,13 +504,13 @@ check_local_prediction(predicted_max)
 
 # %%
 left_max = locally_connected(np.stack([cat_at(int(r), int(c)) for r, c in positions]), w_local,
-                             padding="same").max(axis=(1, 2))
+                             padding="zero").max(axis=(1, 2))
 print(f"cats in the training columns: largest value of the locally connected map "
       f"{left_max.min():.2f} to {left_max.max():.2f}")
 row, col = LOCAL_QUESTION["cat"]
 right = cat_at(row, col)
-print(f"cat at ({row}, {col}): shared map max {conv2d(right, w_shared, padding='same').max():.2f}, "
-      f"locally connected map max {locally_connected(right, w_local, padding='same').max():.2f}")
+print(f"cat at ({row}, {col}): shared map max {conv2d(right, w_shared, padding='zero').max():.2f}, "
+      f"locally connected map max {locally_connected(right, w_local, padding='zero').max():.2f}")
 
 # %% [markdown]
 # Now the response maps side by side, the cat on the left (a position seen in
@@ -522,8 +520,8 @@ print(f"cat at ({row}, {col}): shared map max {conv2d(right, w_shared, padding='
 frames, titles, marks = [], [], []
 for row, col in [(9, 2), (9, 17)]:
     img = cat_at(row, col)
-    for name, out in (("shared", conv2d(img, w_shared, padding="same")),
-                      ("locally connected", locally_connected(img, w_local, padding="same"))):
+    for name, out in (("shared", conv2d(img, w_shared, padding="zero")),
+                      ("locally connected", locally_connected(img, w_local, padding="zero"))):
         r, c = np.unravel_index(np.argmax(out), out.shape)
         frames.append(out)
         titles.append(f"{name}: peak {out.max():.2f}")
@@ -560,8 +558,8 @@ tip_local = np.zeros((20, 20))
 found_local = np.zeros((20, 20), dtype=bool)
 for row in range(20):
     imgs = np.stack([cat_at(row, int(c)) for c in cols])
-    shared_maps = conv2d(imgs[:, None], w_shared[None, None], padding="same")[:, 0]
-    local_maps = locally_connected(imgs, w_local, padding="same")
+    shared_maps = conv2d(imgs[:, None], w_shared[None, None], padding="zero")[:, 0]
+    local_maps = locally_connected(imgs, w_local, padding="zero")
     tip_shared[row] = shared_maps[cols, row, cols]
     tip_local[row] = local_maps[cols, row, cols]
     found_local[row] = [np.argmax(mp) == row * 28 + c and mp.max() > 1.5 for mp, c in zip(local_maps, cols)]

@@ -32,12 +32,13 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from helpers.beyond import rotation_networks
 from helpers.checks.beyond import (
     INVARIANCE_QUESTION,
     check_invariance_prediction,
     check_lift,
 )
-from helpers.explorers.beyond import PositionLeakExplorer, RotationExplorer, rotation_networks
+from helpers.explorers.beyond import PositionLeakExplorer, RotationExplorer
 from helpers.filters import EAR
 from helpers.groupconv import (
     OrientationPool,
@@ -95,7 +96,7 @@ top_left[:2, :2] = 1
 bottom_right = np.zeros((5, 5))
 bottom_right[3:, 3:] = 1
 for name, img in (("top-left", top_left), ("bottom-right", bottom_right)):
-    m = conv2d(img, w_edge, padding="same")
+    m = conv2d(img, w_edge, padding="zero")
     m_circ = conv2d(img, w_edge, padding="circular")
     print(f"{name} block, zero padding, map:\n{m.astype(int)}\nglobal max = {m.max():g}; "
           f"with circular padding: {m_circ.max():g}\n")
@@ -139,9 +140,9 @@ print(table)
 
 # %%
 means = {key: np.mean(v) for key, v in corner_acc.items()}
-assert means[("same", 3, 0)] > 0.9 and means[("same", 5, 1)] > 0.9
-assert all(abs(means[key] - 0.5) < 0.05 for key in [("same", 3, 2), ("circular", 3, 0)])
-assert 0.55 < means[("same", 3, 1)] < 0.8
+assert means[("zero", 3, 0)] > 0.9 and means[("zero", 5, 1)] > 0.9
+assert all(abs(means[key] - 0.5) < 0.05 for key in [("zero", 3, 2), ("circular", 3, 0)])
+assert 0.55 < means[("zero", 3, 1)] < 0.8
 print("learnable (mean > 90%):", [key for key, m in means.items() if m > 0.9])
 print("chance (mean within 5 points of 50%):", [key for key, m in means.items() if abs(m - 0.5) < 0.05])
 
@@ -162,7 +163,7 @@ print("chance (mean within 5 points of 50%):", [key for key, m in means.items() 
 # exactly like background, and the two corners give the same features.
 
 # %%
-no_noise = [corner_experiment("same", gap=1, k=3, seed=s, noise=0.0).test_accuracy for s in (0, 1, 2)]
+no_noise = [corner_experiment("zero", gap=1, k=3, seed=s, noise=0.0).test_accuracy for s in (0, 1, 2)]
 assert no_noise == [0.5, 0.5, 0.5]
 print("zero padding, 3x3, gap 1, no noise: test accuracy", [f"{a:.1%}" for a in no_noise])
 
@@ -271,9 +272,9 @@ print("circular padding: the pooled features of the two corners differ by less t
 # %%
 stack = RandomStack.random(seed=0)
 blank = np.zeros((28, 28))
-zero_feats = stack.features(blank, "same")
+zero_feats = stack.features(blank, "zero")
 k = int(np.argmax(zero_feats.reshape(32, -1).std(axis=1)))  # the map that varies most
-for padding, name in (("same", "zero"), ("circular", "circular")):
+for padding, name in (("zero", "zero"), ("circular", "circular")):
     feats = stack.features(blank, padding)
     print(f"{name} padding, feature map {k} of the blank image:\n{np.round(feats[k], 2) + 0.0}")
     print(f"different feature vectors among the {feats.shape[1] * feats.shape[2]} positions: "
@@ -300,15 +301,15 @@ for padding, name in (("same", "zero"), ("circular", "circular")):
 # %%
 lines = [f"{'padding':<9} {'stack seed':>10} {'R^2 row':>8} {'R^2 col':>8}"]
 readouts = {}
-for padding in ("same", "circular"):
+for padding in ("zero", "circular"):
     for seed in (0, 1, 2):
         res = readouts[padding, seed] = position_readout(padding, seed=seed)
-        name = "zero" if padding == "same" else padding
+        name = "zero" if padding == "zero" else padding
         lines.append(f"{name:<9} {seed:>10} {res['r2_row']:>8.2f} {res['r2_col']:>8.2f}")
 print("\n".join(lines))
 
 # %%
-zero_r2 = [min(r["r2_row"], r["r2_col"]) for (p, _), r in readouts.items() if p == "same"]
+zero_r2 = [min(r["r2_row"], r["r2_col"]) for (p, _), r in readouts.items() if p == "zero"]
 circ_r2 = [max(r["r2_row"], r["r2_col"]) for (p, _), r in readouts.items() if p == "circular"]
 assert min(zero_r2) > 0.8 and max(circ_r2) < 0.05
 print(f"zero padding: every R^2 >= {min(zero_r2):.2f}; circular padding: every R^2 <= {max(circ_r2):.2f}")
@@ -316,14 +317,14 @@ print(f"zero padding: every R^2 >= {min(zero_r2):.2f}; circular padding: every R
 # %%
 fig = Figure(figsize=(7.5, 3.2), dpi=80, layout="constrained")
 axes = fig.subplots(1, 2, sharey=True)
-for ax, padding in zip(axes, ("same", "circular")):
+for ax, padding in zip(axes, ("zero", "circular")):
     res = readouts[padding, 0]
     true, pred = res["true"][:, 0], res["pred"][:, 0]
     rows = np.arange(res["shape"][0])
     ax.errorbar(rows, [pred[true == r].mean() for r in rows], yerr=[pred[true == r].std() for r in rows],
                 fmt="o", capsize=3, label="prediction: mean ± sd")
     ax.plot(rows, rows, "-", color="0.5", label="perfect")
-    name = "zero" if padding == "same" else padding
+    name = "zero" if padding == "zero" else padding
     ax.set_title(f"{name} padding: R^2 = {res['r2_row']:.2f}", fontsize=10)
     ax.set_xlabel("true row of the 7x7 map")
 axes[0].set_ylabel("row predicted from the features")
