@@ -183,7 +183,7 @@ for name, w in FILTERS.items():
 # above and below it and `r` columns left and right, then compute the valid
 # convolution of the padded image. There are two ways to fill the added border:
 #
-# - `padding="same"` fills it with zeros (*zero padding*);
+# - `padding="zero"` fills it with zeros (*zero padding*);
 # - `padding="circular"` fills it with the opposite side of the image, as if
 #   the image were drawn on a torus.
 #
@@ -606,7 +606,7 @@ print(f"{k7}x{k7} filter, error exactly 0 for the cat at columns:", np.flatnonze
 #   shifts lose what leaves.
 # - Deep-learning convolution is cross-correlation: slide, multiply, add.
 # - A `k x k` filter has radius `r = (k - 1) / 2`; padding adds `r` pixels on
-#   every side, zeros (`"same"`) or the wrapped-around image (`"circular"`).
+#   every side, zeros (`"zero"`) or the wrapped-around image (`"circular"`).
 # - Convolution is **equivariant**: `conv(S x) = S conv(x)`, exactly, for every
 #   shift, with circular padding.
 # - With zero padding it is exact while at least `r` empty pixels separate the

@@ -517,7 +517,7 @@ fig
 #
 # **MaxBlurPool** (Zhang, 2019) keeps the max but splits it from the
 # subsampling: a dense 2x2 max (stride 1), then a blur, then every second pixel.
-# `helpers.explorers.pooling.max_blur_pool` is exactly that:
+# `helpers.pooling.max_blur_pool` is exactly that:
 #
 # ```python
 # dense = max_pool2d(x, 2, stride=1, padding="circular")

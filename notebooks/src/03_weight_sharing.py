@@ -264,14 +264,14 @@ assert circulant
 # $$M S = S M:\ \text{the matrices commute.}$$
 #
 # Check it for all 36 shifts of the 6x6 image, and compare with zero padding
-# (`"same"`), whose matrix loses the entries that wrap around:
+# (`"zero"`), whose matrix loses the entries that wrap around:
 
 # %%
-m6_same = conv_matrix(w6, (6, 6), padding="zero")
+m6_zero = conv_matrix(w6, (6, 6), padding="zero")
 shifts = [(dy, dx) for dy in range(6) for dx in range(6)]
 s = shift_matrix((6, 6), 2, 1)
 lines = [f"S @ x.ravel() == shift(x, 2, 1).ravel(): {np.array_equal(s @ x6.ravel(), shift(x6, 2, 1).ravel())}"]
-for name, m in (("circular", m6), ("zero", m6_same)):
+for name, m in (("circular", m6), ("zero", m6_zero)):
     commute = [np.allclose(shift_matrix((6, 6), dy, dx) @ m, m @ shift_matrix((6, 6), dy, dx)) for dy, dx in shifts]
     lines.append(f"{name:>8} padding: M S == S M for {sum(commute)} of {len(shifts)} shifts")
 print("\n".join(lines))
@@ -452,7 +452,7 @@ fig
 # value, at the ear tip only (printed above); it is negative where the
 # filter's negative weights cover ink.*
 #
-# Both layers are fitted by least squares, with `"same"` padding:
+# Both layers are fitted by least squares, with `"zero"` padding:
 #
 # - **shared**: one 3x3 kernel for all positions. Each of the 120 images gives
 #   784 examples (one per position), all teaching the same 9 weights.

@@ -86,7 +86,7 @@ np.set_printoptions(linewidth=120)
 # A tiny example first. A 1x3 filter `[-1, -1, 1]` responds to "ink on my
 # right, nothing in the middle or on my left": the left edge of an object, seen
 # from the left. Put a 2x2 block in the top-left or the bottom-right corner of a
-# 5x5 image and take the `"same"` (zero-padded) correlation, then, for
+# 5x5 image and take the zero-padded correlation (`padding="zero"`), then, for
 # comparison, only the global max of the circular one:
 
 # %%
@@ -130,7 +130,7 @@ small_multiples(examples, [f"{c}, gap {g}" for g in (0, 2) for c in CORNERS], ki
 #
 # Test accuracy on 400 fresh images, for three random seeds (each seed draws
 # other initial weights and other training images). "zero" is zero padding
-# (`"same"`); "gap" is the cat's distance from the border in pixels; the 5x5
+# (`"zero"`); "gap" is the cat's distance from the border in pixels; the 5x5
 # row uses filters that reach 2 pixels from their centre instead of 1. Chance
 # is 50%.
 
@@ -304,8 +304,7 @@ readouts = {}
 for padding in ("zero", "circular"):
     for seed in (0, 1, 2):
         res = readouts[padding, seed] = position_readout(padding, seed=seed)
-        name = "zero" if padding == "zero" else padding
-        lines.append(f"{name:<9} {seed:>10} {res['r2_row']:>8.2f} {res['r2_col']:>8.2f}")
+        lines.append(f"{padding:<9} {seed:>10} {res['r2_row']:>8.2f} {res['r2_col']:>8.2f}")
 print("\n".join(lines))
 
 # %%
@@ -324,8 +323,7 @@ for ax, padding in zip(axes, ("zero", "circular")):
     ax.errorbar(rows, [pred[true == r].mean() for r in rows], yerr=[pred[true == r].std() for r in rows],
                 fmt="o", capsize=3, label="prediction: mean ± sd")
     ax.plot(rows, rows, "-", color="0.5", label="perfect")
-    name = "zero" if padding == "zero" else padding
-    ax.set_title(f"{name} padding: R^2 = {res['r2_row']:.2f}", fontsize=10)
+    ax.set_title(f"{padding} padding: R^2 = {res['r2_row']:.2f}", fontsize=10)
     ax.set_xlabel("true row of the 7x7 map")
 axes[0].set_ylabel("row predicted from the features")
 axes[0].legend(fontsize=8)
