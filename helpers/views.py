@@ -33,25 +33,6 @@ __all__ = ["CMAPS", "KERNEL_COLOURS", "LiveFigure", "small_multiples", "style_ax
            "weight_matrix_figure", "param_figure"]
 
 
-def _show_figures_inline() -> None:
-    """In a Jupyter kernel, display ``Figure`` objects as PNG (like ``%matplotlib inline``).
-
-    The notebooks build figures with ``matplotlib.figure.Figure`` rather than
-    pyplot, so no figure is shown twice; this makes a Figure that is the last
-    expression of a cell appear as a picture even where pyplot was never imported.
-    """
-    try:
-        from IPython import get_ipython
-        from IPython.core.pylabtools import select_figure_formats
-    except ImportError:  # pragma: no cover - IPython is a dependency of ipywidgets
-        return
-    shell = get_ipython()
-    if shell is not None and hasattr(shell, "display_formatter"):
-        select_figure_formats(shell, {"png"})
-
-
-_show_figures_inline()
-
 CMAPS = {"image": "gray_r", "magnitude": "viridis", "signed": "RdBu_r"}
 KINDS = tuple(CMAPS)
 
