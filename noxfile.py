@@ -27,9 +27,11 @@ KEY_PACKAGES = ["numpy", "matplotlib", "ipywidgets", "jupyterlab", "nbval", "nbc
 
 
 def _show_versions(session: nox.Session) -> None:
-    code = ("import importlib.metadata as m, platform; print('python', platform.python_version()); "
-            f"[print(n, m.version(n)) for n in {KEY_PACKAGES!r}]")
-    session.run("python", "-c", code, silent=False)
+    code = ("import importlib.metadata as m, platform, sys\n"
+            "print('python', platform.python_version())\n"
+            "for name in sys.argv[1:]:\n"
+            "    print(name, m.version(name))")
+    session.run("python", "-c", code, *KEY_PACKAGES, silent=False)
 
 
 def _run_tests(session: nox.Session) -> None:
