@@ -32,7 +32,7 @@ lab: $(STAMP)
 		--ServerApp.port=$(PORT) --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 lint: $(STAMP)
-	$(PY) -m ruff check helpers tests bench tools notebooks etc
+	$(PY) -m ruff check helpers tests bench tools notebooks etc noxfile.py
 
 test: lint
 	MPLBACKEND=Agg $(PY) -m pytest -rs $(NBVAL) tests notebooks

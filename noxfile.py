@@ -22,8 +22,8 @@ NEWEST_PYTHON = "3.13"
 
 LINT_PATHS = ["helpers", "tests", "bench", "tools", "notebooks", "etc", "noxfile.py"]
 NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
-KEY_PACKAGES = ["numpy", "matplotlib", "ipywidgets", "jupyterlab", "nbval", "nbclient", "nbformat",
-                "ipykernel", "jupyter_client", "pytest", "hypothesis", "ruff"]
+KEY_PACKAGES = ["numpy", "matplotlib", "ipywidgets", "anywidget", "jupyterlab", "jupytext", "nbval", "nbclient",
+                "nbformat", "ipykernel", "jupyter_client", "pytest", "hypothesis", "ruff"]
 
 
 def _show_versions(session: nox.Session) -> None:

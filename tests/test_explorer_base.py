@@ -9,7 +9,7 @@ import ipywidgets as widgets
 import numpy as np
 from PIL import Image as PILImage
 
-from helpers.explorers import Explorer, int_slider, toggle
+from helpers.explorers import Explorer, base, int_slider, toggle
 from helpers.views import LiveFigure
 
 
@@ -69,9 +69,52 @@ def test_static_fallback_is_the_current_picture_with_its_readout_and_controls():
     png = view.live.render()
     assert f'src="data:image/png;base64,{base64.b64encode(png).decode()}"' in page
     width, height = PILImage.open(io.BytesIO(png)).size
-    assert f'width="{width}" height="{height}"' in page  # natural size: never stretched
+    r = view.live.pixel_ratio
+    assert view.live.css_size == (width // r, height // r)
+    assert f'width="{width // r}" height="{height // r}"' in page  # the size it was drawn for: never stretched
+    assert (view.image.layout.width, view.image.layout.height) == (f"{width // r}px", f"{height // r}px")
     assert 'alt="pixel at column 2 &lt;black&gt;"' in page and "pixel at column 2 &lt;black&gt;</p>" in page
     assert 'data-kind="IntSlider" data-tooltip="Move the pixel">column: slider from 0 to 3; now 2' in page
     assert 'data-kind="ToggleButtons" data-tooltip="Ink colour">ink: buttons black, grey; chosen: black' in page
     assert bundle["text/plain"] == "Tiny view (live view: run the notebook in JupyterLab to move it)"
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_running_the_cell_again_closes_the_previous_view():
+    """A second view of the same class closes the first: widgets closed, figure freed, no more updates."""
+    first = _Tiny()
+    tree = list(base._widget_tree(first.widget))
+    assert len(tree) >= 6 and all(w.comm is not None for w in tree)
+    second = _Tiny()
+    assert all(w.comm is None for w in tree), "the first view's widgets stay open"
+    assert first.live.fig.axes == [] and first.live._background is None
+    frames = first.frames
+    first.slider.value = 3
+    assert first.frames == frames  # the closed view no longer listens
+    second.slider.value = 3
+    assert second.frames == 2 and base._LIVE["_Tiny"] is second
+    second.close()
+    assert "_Tiny" not in base._LIVE
+
+
+def test_kernel_watch_answers_each_ping_and_sits_on_top_of_the_view():
+    view = _Tiny()
+    assert view.widget.children[0] is view.watch
+    sent = []
+    view.watch.send = sent.append
+    view.watch._answer(view.watch, {"type": "ping", "n": 7}, [])
+    view.watch._answer(view.watch, {"type": "something else"}, [])
+    assert sent == [{"type": "pong", "n": 7}] and view.watch.pongs == 1
+    assert "run the cell again" in view.watch.stale_text.lower() and view.watch.timeout_ms == 2000
+    assert "data-lm-suppress-shortcuts" in view.watch._esm  # keeps Notebook 7's command mode off the arrow keys
+
+
+def test_live_figure_pixel_ratio_is_checked():
+    import pytest
+
+    for bad in (0, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="pixel_ratio must be a whole number"):
+            LiveFigure(1, pixel_ratio=bad)
+    one, two = LiveFigure(2, pixel_ratio=1), LiveFigure(2, pixel_ratio=2)
+    assert one.css_size == two.css_size
+    assert two.canvas.get_width_height() == tuple(2 * n for n in one.css_size)

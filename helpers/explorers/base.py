@@ -25,6 +25,11 @@ import html
 
 import ipywidgets as widgets
 
+try:  # anywidget carries the watch's browser code; without it (a bare hub image) the views still work
+    from .watch import KernelWatch
+except ImportError:  # pragma: no cover - exercised where anywidget is missing
+    KernelWatch = None
+
 __all__ = ["Explorer", "int_slider", "toggle"]
 
 _STYLE = {"description_width": "initial"}
@@ -57,15 +62,27 @@ class Explorer:
 
     title = "Live view"
 
-    def _build(self, controls, live, image_width: int | None = None) -> None:
-        """Wire ``controls`` (a list of widgets) to the ``live`` figure, then draw once."""
+    def _build(self, controls, live) -> None:
+        """Wire ``controls`` (a list of widgets) to the ``live`` figure, then draw once.
+
+        A live view of the same :attr:`slot` made earlier in this kernel (the
+        same cell run again, or a second *Run All*) is closed first: its
+        widgets and figure are freed, so re-running a cell does not pile up
+        memory.
+        """
+        previous = _LIVE.pop(self.slot, None)
+        if previous is not None and previous is not self:
+            previous.close()
+        _LIVE[self.slot] = self
         self.controls = list(controls)
         self.live = live
         # No tooltip on the image: ipywidgets 8.1 fails to render an Image that has one.
-        # The readout below is the picture's text alternative.
+        # The readout below is the picture's text alternative. The PNG is drawn at live.pixel_ratio
+        # device pixels per CSS pixel and shown at its CSS size: crisp, never stretched.
         self.image = widgets.Image(format="png")
-        if image_width:
-            self.image.layout.width = f"{image_width}px"
+        css_width, css_height = live.css_size
+        self.image.layout.width = f"{css_width}px"
+        self.image.layout.height = f"{css_height}px"
         self.image.add_class("live-view-image")
         self.readout = widgets.HTML()
         self.readout.add_class("live-view-readout")
@@ -78,12 +95,30 @@ class Explorer:
                 row = []
         if row:
             rows.append(widgets.HBox(row))
-        self.widget = widgets.VBox([*rows, self.image, self.readout])
+        self.watch = KernelWatch() if KernelWatch is not None else None
+        top = [self.watch] if self.watch is not None else []
+        self.widget = widgets.VBox([*top, *rows, self.image, self.readout])
         self.widget.add_class("live-view")
         self.frames = 0
         for c in self.controls:
             c.observe(self.update, names="value")
         self.update()
+
+    @property
+    def slot(self) -> str:
+        """Which earlier live view this one replaces: by default, the last one of the same class."""
+        return type(self).__name__
+
+    def close(self) -> None:
+        """Close every widget of the view and free its figure; the view no longer updates."""
+        for c in getattr(self, "controls", []):
+            c.unobserve(self.update, names="value")
+        for w in _widget_tree(getattr(self, "widget", None)):
+            w.close()
+        if getattr(self, "live", None) is not None:
+            self.live.close()
+        if _LIVE.get(self.slot) is self:
+            del _LIVE[self.slot]
 
     # -- what subclasses provide -----------------------------------------
     def compute(self) -> dict:  # pragma: no cover - abstract
@@ -127,10 +162,10 @@ class Explorer:
         the controls in words. It is part of every live view's output, so that
         an exported HTML file, GitHub, nbviewer, a printout or a notebook
         opened before its cells run shows this instead of an empty box. The
-        pixel size is the picture's natural size, so it is never stretched.
+        size is the picture's natural size divided by its pixel ratio, so it is never stretched.
         """
         png = self.image.value
-        width, height = _png_size(png)
+        width, height = (n // self.live.pixel_ratio for n in _png_size(png))
         controls = "".join(
             f'<li class="live-view-static-control" data-kind="{type(c).__name__}" '
             f'data-tooltip="{html.escape(getattr(c, "tooltip", None) or "", quote=True)}">'
@@ -149,6 +184,19 @@ class Explorer:
         bundle["text/plain"] = f"{self.title} (live view: run the notebook in JupyterLab to move it)"
         bundle["text/html"] = self.static_html()
         return bundle
+
+
+#: The live view of each slot made last in this kernel (see :meth:`Explorer._build`).
+_LIVE: dict[str, Explorer] = {}
+
+
+def _widget_tree(widget):
+    """``widget`` and every widget below it, children first."""
+    if widget is None:
+        return
+    for child in getattr(widget, "children", ()):
+        yield from _widget_tree(child)
+    yield widget
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
