@@ -202,7 +202,8 @@ class PoolingExplorer(Explorer):
         def line(name, key):
             r, c = state[f"{key}_peak"]
             return (f"{name:<{width}}: distance from the ideal {state[f'{key}_error']:.2f} "
-                    f"(unmoved map: {state[f'{key}_unmoved']:.2f}), mean value changed by {100 * state[f'{key}_mean_change']:.1f}%, peak at ({r}, {c})")
+                    f"(unmoved map: {state[f'{key}_unmoved']:.2f}), "
+                    f"mean value changed by {100 * state[f'{key}_mean_change']:.1f}%, peak at ({r}, {c})")
 
         cells = f"{k / 2:+g} pooled cells"
         where = "a whole number of cells" if k % 2 == 0 else "half-way between two cells"
