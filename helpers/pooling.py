@@ -8,12 +8,14 @@
   identity, :func:`is_shifted_copy` asks whether one map is a circular shift
   of another;
 - :func:`random_stack` and :func:`stack_features` build a small
-  random-weight network (conv-ReLU-pool, twice; circular padding), and
-  :func:`consistency_curve` measures how much its globally pooled features
-  change when the input moves by ``k`` pixels;
+  random-weight network (conv-ReLU-pool, once per layer; circular padding),
+  and :func:`consistency_curves` (one curve per seed) and
+  :func:`consistency_curve` (their mean) measure how much its globally
+  pooled features change when the input moves by ``k`` pixels;
 - :func:`ideal_shift_error` measures how far a pooled map is from the
-  reference pooled map moved by ``k / stride`` cells, :func:`mean_change`
-  how much its mean value changed;
+  reference pooled map moved by ``k / stride`` cells (compare it with the
+  same distance for the unmoved map, a map that did not follow the shift at
+  all), :func:`mean_change` how much its mean value changed;
 - :func:`fold_share` measures how much of a map's variation lies at
   frequencies that fold back (alias) when the map is subsampled;
 - :func:`window_state` and :func:`cat_pooling_state` compute what the two
@@ -44,6 +46,7 @@ __all__ = [
     "fold_share",
     "random_stack",
     "stack_features",
+    "consistency_curves",
     "consistency_curve",
     "peak",
     "WINDOW_SIZE",
@@ -166,7 +169,11 @@ def fold_share(m, stride: int = 2) -> float:
 def random_stack(seed: int = 0, channels=(4, 8)) -> list[np.ndarray]:
     """Random 3x3 weights of a conv stack on one input channel: ``[(c1, 1, 3, 3), (c2, c1, 3, 3), ...]``.
 
-    Scaled so that each layer keeps the size of its input roughly (He-style).
+    He initialisation (He et al. 2015, "Delving deep into rectifiers"): normal
+    weights with variance ``2 / fan_in``, ``fan_in = 9 * c_in`` inputs per
+    output value, so that a layer followed by a ReLU keeps the size of its
+    input roughly. The first layer's weights do not depend on ``channels[1:]``:
+    ``random_stack(s, (4,))`` is the first layer of ``random_stack(s, (4, 8))``.
     """
     rng = np.random.default_rng(integer(seed, "seed"))
     weights, c_in = [], 1
@@ -192,25 +199,34 @@ def stack_features(x, weights, method: str = "max") -> np.ndarray:
     return h[0] if one else h
 
 
-def consistency_curve(images, shifts, method: str = "max", seeds=(0, 1, 2, 3), channels=(4, 8)) -> np.ndarray:
-    """Mean relative change of the globally pooled features when the input moves right by ``k``.
+def consistency_curves(images, shifts, method: str = "max", seeds=(0, 1, 2, 3), channels=(4, 8)) -> np.ndarray:
+    """Relative change of the globally pooled features when the input moves right by ``k``, per seed.
 
-    For each random stack (one per seed) and each image ``x`` of ``images``
-    ``(N, H, W)``: ``g(x) = global_avg_pool(stack_features(x))`` and the change
-    for a shift ``k`` is ``||g(S_k x) - g(x)|| / ||g(x)||`` (circular shift
-    along the columns). Returns one mean per entry of ``shifts``.
+    For each random stack (one per seed, :func:`random_stack` with
+    ``channels``) and each image ``x`` of ``images`` ``(N, H, W)``:
+    ``g(x) = global_avg_pool(stack_features(x))`` and the change for a shift
+    ``k`` is ``||g(S_k x) - g(x)|| / ||g(x)||`` (circular shift along the
+    columns), averaged over the images. Returns ``(len(seeds), len(shifts))``.
     """
     images = as_float_array(images, "images", ndims=(3,))
     shifts = [integer(k, "shifts") for k in shifts]
+    seeds = [integer(s, "seeds") for s in seeds]
+    if not seeds:
+        raise ValueError("seeds must name at least one seed, got none")
     batch = images[:, None]
     moved = np.concatenate([shift(batch, 0, k) for k in shifts])  # (len(shifts) * N, 1, H, W)
-    out = np.zeros(len(shifts))
-    for seed in seeds:
+    out = np.zeros((len(seeds), len(shifts)))
+    for i, seed in enumerate(seeds):
         ws = random_stack(seed, channels)
         g0 = global_avg_pool(stack_features(batch, ws, method))  # (N, C)
         g = global_avg_pool(stack_features(moved, ws, method)).reshape(len(shifts), *g0.shape)
-        out += (np.linalg.norm(g - g0, axis=-1) / np.linalg.norm(g0, axis=-1)).mean(axis=1)
-    return out / len(seeds)
+        out[i] = (np.linalg.norm(g - g0, axis=-1) / np.linalg.norm(g0, axis=-1)).mean(axis=1)
+    return out
+
+
+def consistency_curve(images, shifts, method: str = "max", seeds=(0, 1, 2, 3), channels=(4, 8)) -> np.ndarray:
+    """The mean over ``seeds`` of :func:`consistency_curves`: one value per entry of ``shifts``."""
+    return consistency_curves(images, shifts, method, seeds, channels).mean(axis=0)
 
 
 def mean_change(moved, reference) -> float:
@@ -296,7 +312,9 @@ def cat_pooling_state(col: int, filter: str = "vertical edge", blur: str = "bin5
     ``feature`` ``(canvas, canvas)``, ``max`` and ``blur`` (the pooled maps,
     ``(canvas / 2, canvas / 2)``), ``shift`` (k, in pixels), ``position``,
     ``filter``, ``blur_filter``, ``max_error`` and ``blur_error``
-    (:func:`ideal_shift_error`), ``max_mean_change`` and ``blur_mean_change``
+    (:func:`ideal_shift_error`), ``max_unmoved`` and ``blur_unmoved`` (the
+    same distance for the reference map itself, as if the map had not moved:
+    the baseline a distance must beat), ``max_mean_change`` and ``blur_mean_change``
     (:func:`mean_change`, fractions), ``max_peak`` and ``blur_peak``.
     """
     choice(blur, "blur", tuple(BLUR_FILTERS))
@@ -312,6 +330,8 @@ def cat_pooling_state(col: int, filter: str = "vertical edge", blur: str = "bin5
             "blur": pooled_blur, "shift": k, "position": col, "filter": filter, "blur_filter": blur,
             "max_error": ideal_shift_error(pooled_max, ref_max, k),
             "blur_error": ideal_shift_error(pooled_blur, ref_blur, k),
+            "max_unmoved": ideal_shift_error(ref_max, ref_max, k),
+            "blur_unmoved": ideal_shift_error(ref_blur, ref_blur, k),
             "max_mean_change": mean_change(pooled_max, ref_max),
             "blur_mean_change": mean_change(pooled_blur, ref_blur),
             "max_peak": peak(pooled_max), "blur_peak": peak(pooled_blur)}

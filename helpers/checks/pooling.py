@@ -28,8 +28,16 @@ def _same(a, b) -> bool:
     return np.shape(a) == np.shape(b) and np.allclose(a, b)
 
 
-#: (shape, size, stride) of each test case; stride None means "the default".
-_CASES = [((4, 4), 2, None), ((5, 7), 2, None), ((6, 6), 3, 1), ((7, 8), 3, 2), ((6, 5), 2, 3)]
+#: (shape, size, stride) of each test case: size None means "call my_max_pool2d(x)" (both defaults),
+#: stride None means "call my_max_pool2d(x, size)" (the default stride, which is the window size).
+_CASES = [((4, 4), 2, None), ((5, 7), 2, None), ((7, 8), 3, None), ((6, 6), 3, 1), ((7, 8), 3, 2),
+          ((6, 5), 2, 3), ((6, 4), None, None)]
+
+
+def _call(size, stride) -> str:
+    if size is None:
+        return "my_max_pool2d(x)"
+    return f"my_max_pool2d(x, {size})" if stride is None else f"my_max_pool2d(x, {size}, {stride})"
 
 
 @checker
@@ -37,24 +45,34 @@ def check_max_pool2d(my_max_pool2d):
     """``my_max_pool2d(x, size=2, stride=None)``: max over ``size x size`` windows every ``stride``
     pixels (``stride`` defaults to ``size``), windows that do not fit dropped ("valid")."""
     rng = np.random.default_rng(2)
-    for shape, size, stride in _CASES:
+    for shape, given_size, stride in _CASES:
+        size = 2 if given_size is None else given_size
         x = rng.integers(-9, 10, size=shape).astype(float)
         x[: size, : size] = -rng.integers(1, 9, size=(size, size))  # one window of negatives only
         s = size if stride is None else stride
         want = max_pool2d(x, size, stride=s)
-        args = (x.copy(), size) if stride is None else (x.copy(), size, stride)
+        args = (x.copy(),) if given_size is None else (x.copy(), size) if stride is None else (x.copy(), size, stride)
         try:
             got = np.asarray(my_max_pool2d(*args), dtype=float)
         except TypeError as exc:
             if "argument" not in str(exc):
                 raise
             return fail(f"my_max_pool2d must accept (x, size=2, stride=None); calling it as "
-                        f"{'my_max_pool2d(x, size)' if stride is None else 'my_max_pool2d(x, size, stride)'} "
-                        f"raised TypeError: {exc}")
+                        f"{_call(given_size, stride)} raised TypeError: {exc}")
+        call = _call(given_size, stride)
+        where = f"For an image of shape {shape}, {call}"
+        if not _same(got, want) and given_size is None:
+            return fail(f"{where} must use the defaults size=2 and stride=2 (2x2 windows side by side), "
+                        f"giving shape {want.shape}; got shape {got.shape}. Check the default values in "
+                        "the def line.")
+        if not _same(got, want) and stride is None and size != 2:
+            for wrong in (2, 1):
+                if _same(got, max_pool2d(x, size, stride=wrong)):
+                    return fail(f"{where} used stride {wrong}. With stride=None the stride is the window "
+                                f"size ({size} here), whatever the size: "
+                                "stride = size if stride is None else stride.")
         if _same(got, want):
             continue
-        call = f"my_max_pool2d(x, {size})" if stride is None else f"my_max_pool2d(x, {size}, {stride})"
-        where = f"For an image of shape {shape}, {call}"
         if got.shape != want.shape:
             hint = f"{where} has shape {got.shape}; expected {want.shape}."
             if stride is None and got.shape == max_pool2d(x, size, stride=1).shape:
@@ -85,13 +103,17 @@ def check_max_pool2d(my_max_pool2d):
         if _same(got, _windows_reduce(x, size, 1, np.max)[: want.shape[0], : want.shape[1]]):
             return fail(f"{where}: the windows start at every pixel; they must start every {s} pixels "
                         "(the stride): window i starts at row i * stride.")
+        if size != 2 and _same(got, _windows_reduce(x, 2, s, np.max)[: want.shape[0], : want.shape[1]]):
+            return fail(f"{where}: the windows are 2x2, but they must be size x size ({size}x{size} here): "
+                        "take x[i*stride : i*stride + size, j*stride : j*stride + size].")
         if got.shape == want.T.shape and _same(got, want.T):
             return fail(f"{where}: rows and columns are swapped. out[i, j] comes from ROWS i*stride to "
                         "i*stride + size and COLUMNS j*stride to j*stride + size: x[rows, columns].")
         return fail(f"{where} has the right shape but some values are wrong: out[i, j] must be the "
                     "maximum of x[i*stride : i*stride + size, j*stride : j*stride + size].")
-    return ok("your max pooling matches helpers.ops.max_pool2d: default and explicit strides, "
-              "overlapping windows, edges that do not fit, negative values.")
+    return ok("your max pooling matches helpers.ops.max_pool2d on every case tried: the default size and "
+              "stride, the default stride with windows of 2 and 3, explicit strides, overlapping windows, "
+              "edges that do not fit, negative values.")
 
 
 #: The prediction exercise: two conv-ReLU-max-pool layers (stride 2 each), input shifted right by k.
@@ -121,8 +143,8 @@ def check_copy_prediction(predicted):
                     "become a shift by 1, and the second pooling layer turns an odd shift into a "
                     "different sampling phase.")
     if all(answer):
-        return fail("pooling is not invariant to every shift: look again at section 3, where odd shifts "
-                    "give a different polyphase component.")
+        return fail("not every shift comes out as a shifted copy: look again at section 3, where an odd "
+                    "shift gives a different polyphase component (different numbers), not a moved map.")
     if not answer[0]:
         return fail("k = 0 is no shift at all: the output is its own copy, so the first entry is True.")
     wrong = [k for k, a, w in zip(ks, answer, want) if a != w]

@@ -139,7 +139,9 @@ class PoolingExplorer(Explorer):
     the blur-pooled map (MaxBlurPool with the chosen filter), each pooled
     map's peak marked with a cross. The readout gives, for each pooled map,
     its distance from the ideal (the reference pooled map moved by ``k / 2``
-    cells, see :func:`ideal_shift_error`) and the change of its mean value.
+    cells, see :func:`ideal_shift_error`) beside the same distance for the
+    unmoved reference map (the baseline: smooth maps lie close to their own
+    half-cell shift even when they do not move), and the change of its mean value.
     """
 
     title = "Max pool vs blur pool explorer"
@@ -199,7 +201,8 @@ class PoolingExplorer(Explorer):
 
         def line(name, key):
             r, c = state[f"{key}_peak"]
-            return (f"{name:<{width}}: distance from the ideal {state[f'{key}_error']:.2f}, "
+            return (f"{name:<{width}}: distance from the ideal {state[f'{key}_error']:.2f} "
+                    f"(unmoved map: {state[f'{key}_unmoved']:.2f}), "
                     f"mean value changed by {100 * state[f'{key}_mean_change']:.1f}%, peak at ({r}, {c})")
 
         cells = f"{k / 2:+g} pooled cells"
@@ -209,4 +212,5 @@ class PoolingExplorer(Explorer):
                 f"feature map: ReLU of the '{state['filter']}' filter\n"
                 f"{line('max pool', 'max')}\n{line(label, 'blur')}\n"
                 f"ideal = the pooled map at column {CAT_REFERENCE} (the reference) moved by k / 2 cells; "
-                "distance = ||pooled - ideal|| / ||reference|| (0 = follows the cat exactly)")
+                "distance = ||pooled - ideal|| / ||reference|| (0 = follows the cat exactly); "
+                "unmoved map = the same distance for the reference map itself, a map that did not move at all")
