@@ -385,6 +385,10 @@ def test_check_count_params():
     r = check_count_params.grade(local_as_dense)
     assert not r.passed and "each output sees only" in r.message
 
+    def as_text(kind, size, k, c_in=1, c_out=1):
+        return str(count_reference(kind, size, k, c_in, c_out))
+    r = check_count_params.grade(as_text)
+    assert not r.passed and "not as text" in r.message
     r = check_count_params.grade(lambda kind, size, k, c_in=1, c_out=1: 1.5)
     assert not r.passed and "whole number" in r.message
 
@@ -432,6 +436,19 @@ def test_check_conv_matrix():
         return m
     r = check_conv_matrix.grade(flat_wrap)
     assert not r.passed and "pixel NUMBER" in r.message
+
+    def overwrite(w, size=4):  # = instead of +=: right while no two kernel entries share a pixel
+        m = np.zeros((size * size, size * size))
+        for i in range(size):
+            for j in range(size):
+                for u in range(3):
+                    for v in range(3):
+                        m[i * size + j, ((i + u - 1) % size) * size + (j + v - 1) % size] = w[u, v]
+        return m
+    assert np.allclose(overwrite(np.arange(1.0, 10.0).reshape(3, 3), 4),
+                       matrix_reference(np.arange(1.0, 10.0).reshape(3, 3), 4))
+    r = check_conv_matrix.grade(overwrite)
+    assert not r.passed and "add them up" in r.message
 
     r = check_conv_matrix.grade(lambda w, size=4: matrix_reference(w, size) + np.eye(size * size))
     assert not r.passed and "some entries are wrong" in r.message
