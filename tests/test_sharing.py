@@ -487,3 +487,25 @@ def test_sharing_state_is_what_the_view_shows():
         sharing_state(0.5, 2, kernel, own)
     with pytest.raises(ValueError, match="kernel must have 2 dimensions"):
         sharing_state(0, 2, kernel[None], own)
+
+
+def test_ear_tip_sweep_matches_single_positions_and_tied_weights():
+    from helpers.sharing_fit import ear_tip_sweep, left_trained_weights, sharing_state
+
+    # the ear filter itself, shared and tied: 3 at the tip everywhere, found everywhere
+    sweep = ear_tip_sweep(EAR, tie_weights(EAR, (28, 28)))
+    assert sweep["shared"].shape == sweep["local"].shape == sweep["found"].shape == (20, 20)
+    assert np.all(sweep["shared"] == 3) and np.all(sweep["local"] == 3) and sweep["found"].all()
+    # the left-trained layers: each entry is what the view shows for that one position
+    kernel, own = left_trained_weights()
+    sweep = ear_tip_sweep(kernel, own)
+    for row, col in [(0, 0), (9, 6), (9, 12), (19, 13), (10, 19)]:
+        state = sharing_state(row, col, kernel, own)
+        assert np.isclose(sweep["shared"][row, col], state["shared"][row, col])
+        assert np.isclose(sweep["local"][row, col], state["local"][row, col])
+        assert sweep["found"][row, col] == state["local_found"]
+    assert np.all(sweep["local"][:, 15:] == 0) and not sweep["found"][:, 14:].any()
+    with pytest.raises(ValueError, match="weights must have shape"):
+        ear_tip_sweep(kernel, own[:27])
+    with pytest.raises(ValueError, match="kernel must have 2 dimensions"):
+        ear_tip_sweep(kernel[None], own)
