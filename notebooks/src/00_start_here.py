@@ -3,8 +3,9 @@
 #
 # Show a convolutional network a cat in the top-left corner, then the same cat
 # in the bottom-right corner: it says "cat" both times. Why? The usual answers
-# ("convolution is translation invariant", "the softmax makes it invariant")
-# are half right or wrong. These notebooks take the question apart, one
+# ("convolution is translation invariant", "the softmax makes it invariant",
+# where the softmax is the classifier's last step, turning its scores into
+# probabilities) are half right or wrong. These notebooks take the question apart, one
 # operation at a time, and check every claim with code you can run and
 # pictures you can move.
 #
@@ -19,8 +20,9 @@
 # ## Two words
 #
 # Both words describe an **operation** `f` (a function from images to
-# something: a feature map, a number, an answer) and what it does when its
-# input is shifted. `S` is a shift of the input image.
+# something: a *feature map*, the grid of numbers a convolution layer
+# computes from an image, one per position; a number; an answer) and what it
+# does when its input is shifted. `S` is a shift of the input image.
 #
 # - **Equivariant**: shifting the input shifts the output by a matching amount,
 #
@@ -44,7 +46,9 @@
 # in it, wherever it is. Shift the cat by `(10, 12)`: the feature map moves
 # with it (`feature_map` is equivariant, with `S' = S`), and its maximum does
 # not change (`max_over_map` is invariant). The cell checks both for three
-# random filters (seeds 0, 1 and 2), and that the map itself did change.
+# random filters, drawn with seeds 0, 1 and 2 (a *seed* fixes what a random
+# number generator draws, so every run draws the same filters), and checks
+# that the map itself did change.
 
 # %%
 # %matplotlib inline
@@ -100,9 +104,9 @@ print("seeds 0, 1 and 2, stride 2: a shift by k = 2, 4, 6 moves the map by k / 2
 # | notebook | question | what you will see |
 # | --- | --- | --- |
 # | `01_equivariance` | What does a convolution do when the object moves? | The feature map moves with the object, exactly; zero padding breaks this at the border. |
-# | `02_pooling` | Does max pooling make the network invariant? | The 2x2 window `[1, 0, 0, 0]`: invariant inside one window, not across its edge; aliasing, and blur pooling as the fix. |
+# | `02_pooling` | Does max pooling make the network invariant? | The 2x2 window `[1, 0, 0, 0]`: max pooling's output stays the same while the 1 moves inside one window, and changes when it crosses the window's edge; aliasing, and blur pooling as the fix. |
 # | `03_weight_sharing` | Why does one small filter work everywhere? | From a dense layer to a convolution: about 59,000 times fewer weights, and equivariance as a consequence of sharing them. |
-# | `04_softmax` | Where does a classifier's invariance come from? | A CNN trained in numpy on cats in the left half: with a global pooling head it recognises them on the right too, with a flatten head it does not; softmax adds no invariance. |
+# | `04_softmax` | Where does a classifier's invariance come from? | A CNN trained in numpy on cats in the left half: with the maximum over each whole map (as `max_over_map` above) before its answer it recognises them on the right too; reading its maps pixel by pixel, it does not. Softmax adds no invariance. |
 # | `05_beyond` | Where does invariance break, and can we share weights over rotations? | Padding leaks position, stride aliasing in trained networks, and a rotation-equivariant layer. |
 #
 # Take them in order: each builds on the one before. Each opens with what you

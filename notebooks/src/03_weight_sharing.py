@@ -646,7 +646,8 @@ fig
 # column (and every row) and record the map's value at the ear tip
 # (`ear_tip_sweep` does it for all 400 positions). The layer *finds* the tip
 # when its map's largest value (the first in reading order, as `np.argmax`
-# picks it) is on the tip and reaches 1.5, half of the ear filter's 3. First
+# picks it) is on the tip and reaches 1.5, half of the 3 that the ear filter
+# gives there. First
 # seed 0, in detail:
 
 # %%
