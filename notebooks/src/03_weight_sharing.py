@@ -528,10 +528,10 @@ print("columns where the locally connected layer has non-zero kernels:",
       cols_with_weights.min(), "to", cols_with_weights.max())
 
 # %% [markdown]
-# The shared kernel is close to the ear filter, each weight a little smaller.
-# The noise is the reason: least squares shrinks weights that multiply noisy
-# inputs. Fitted on the same images without noise, it finds the ear filter
-# itself (up to the tiny change the ridge term makes):
+# The shared kernel is close to the ear filter, each weight a little smaller
+# in size. The noise is the reason: least squares shrinks weights that
+# multiply noisy inputs. Fitted on the same images without noise, it finds the
+# ear filter itself (up to the tiny change the ridge term makes):
 
 # %%
 xs_clean, targets_clean, _ = left_training_set(noise=0.0)
@@ -547,11 +547,11 @@ for name, (images, maps) in (("noise 0.05", (xs, targets)), ("no noise", (xs_cle
 #
 # All of this came from one draw of the noise. The next cell fits both layers
 # again with the noise of seeds 0, 1 and 2, and checks each claim for every
-# seed: the shared kernel has every weight smaller than the ear filter's, and
-# gives one and the same value at the ear tip wherever the cat is; the locally
-# connected layer has kernels in columns 0 to 14 only. It also prints the
-# largest value of the locally connected map for a cat at each training
-# position.
+# seed: the shared kernel has every weight smaller in size than the ear
+# filter's, and gives one and the same value at the ear tip wherever the cat
+# is; the locally connected layer has kernels in columns 0 to 14 only. It also
+# prints the largest value of the locally connected map for a cat at each
+# training position.
 
 # %%
 fits = {}
