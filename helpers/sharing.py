@@ -383,8 +383,11 @@ def equivariance_errors(f, x) -> np.ndarray:
 
     ``f`` maps a stack of images ``(..., H, W)`` to a stack of maps of the
     same size ``(..., H, W)``; it is called once on all ``H * W`` shifted
-    images. Returns an ``(H, W)`` array; all zeros means ``f`` is exactly
-    equivariant to circular shifts.
+    images. Returns an ``(H, W)`` array. All zeros means ``f(S x) = S f(x)``
+    for every circular shift of this ``x``: the equivariance of notebook 00
+    with the output shift ``S'`` equal to ``S``, checked on one image (that it
+    holds for every image follows from the operation's structure, such as a
+    kernel shared by every position).
     """
     if not callable(f):
         raise TypeError(f"f must be a function of images, got {describe_value(f)}")

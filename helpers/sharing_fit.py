@@ -6,7 +6,9 @@ whose whole sprite lies in the left half of the image
 learns from every position at once and finds the ear anywhere; the locally
 connected layer (:func:`fit_locally_connected`) learns each position's kernel
 from that position's examples only, so it has nothing to the right of where
-the training cats were. :func:`sharing_state` computes what the live view of
+the training cats were. :func:`ear_tip_sweep` slides the cat through every
+position and records both layers' values at the ear tip (the notebook's
+table and figure, for each seed). :func:`sharing_state` computes what the live view of
 :mod:`helpers.explorers.sharing` shows for the cat at one position.
 
 No widgets and no drawing here. The layers themselves are in :mod:`helpers.sharing`.
@@ -26,6 +28,7 @@ from .sprites import cat_at, region_columns
 
 __all__ = [
     "DETECTION",
+    "ear_tip_sweep",
     "fit_shared_kernel",
     "fit_locally_connected",
     "left_training_set",
@@ -127,6 +130,42 @@ def left_trained_weights(noise: float = 0.05, seed: int = 0):
                        fit_locally_connected(xs, targets, (3, 3), "zero"))
     shared, local = _CACHE[key]
     return shared.copy(), local.copy()
+
+
+def ear_tip_sweep(kernel, weights, canvas: int = 28) -> dict:
+    """Both layers' values at the ear tip, for the cat at every position where it fits.
+
+    ``kernel`` is a shared ``(kh, kw)`` kernel, ``weights`` a locally connected
+    layer's ``(canvas, canvas, kh, kw)`` kernels; both are applied with
+    ``"zero"`` padding. For the cat with its top-left pixel (the ear tip) at
+    ``(row, col)``, ``0 <= row, col < n`` with ``n = canvas - 9 + 1``:
+
+    - ``"shared"`` and ``"local"``: ``(n, n)`` arrays, the value of each
+      layer's map at ``(row, col)``;
+    - ``"found"``: ``(n, n)`` booleans, the locally connected map's largest
+      value (the first in reading order, as ``np.argmax``) is at the ear tip
+      and reaches :data:`DETECTION`.
+
+    Raises ValueError if ``weights`` does not have one kernel per pixel of the canvas.
+    """
+    size = positive_int(canvas, "canvas")
+    kernel = as_float_array(kernel, "kernel", ndims=(2,))
+    weights = as_float_array(weights, "weights", ndims=(4,))
+    if weights.shape[:2] != (size, size) or weights.shape[2:] != kernel.shape:
+        raise ValueError(f"weights must have shape (canvas, canvas, kh, kw) = {(size, size, *kernel.shape)} "
+                         f"for canvas={size} and a kernel of shape {kernel.shape}, got {weights.shape}")
+    n = size - 9 + 1
+    cols = np.arange(n)
+    out = {"shared": np.zeros((n, n)), "local": np.zeros((n, n)), "found": np.zeros((n, n), dtype=bool)}
+    for row in range(n):
+        imgs = np.stack([cat_at(row, int(c), size) for c in cols])
+        shared = conv2d(imgs[:, None], kernel[None, None], padding="zero")[:, 0]
+        local = locally_connected(imgs, weights, padding="zero")
+        out["shared"][row] = shared[cols, row, cols]
+        out["local"][row] = local[cols, row, cols]
+        peaks = local.reshape(n, -1).argmax(axis=1)
+        out["found"][row] = (peaks == row * size + cols) & (local.reshape(n, -1).max(axis=1) >= DETECTION)
+    return out
 
 
 def _peak(m: np.ndarray) -> tuple[tuple[int, int], float]:

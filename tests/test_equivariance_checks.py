@@ -37,7 +37,7 @@ def test_the_answer_is_measured_not_assumed():
     assert measured_exact_columns(EXACT_QUESTION["kernel"], seed=1) == list(range(3, 17))
 
 
-@pytest.mark.parametrize("answer", [(3, 16), [3, 16], (np.int64(3), np.int64(16))])
+@pytest.mark.parametrize("answer", [(3, 16), [3, 16], (np.int64(3), np.int64(16)), (3.0, 16.0)])
 def test_accepts_the_right_answer(answer):
     result = check_exact_columns.grade(answer)
     assert result.passed and "radius 3" in result.message
@@ -56,6 +56,8 @@ def test_accepts_the_right_answer(answer):
     ((5, 5), "not quite"),
     ("here", "pair of integers"),
     ((3,), "pair of integers"),
+    ((3.5, 16.9), "pair of integers"),         # int() would round these down to the right answer
+    ((True, 16), "pair of integers"),
 ])
 def test_rejects_wrong_answers_with_a_hint(answer, hint):
     result = check_exact_columns.grade(answer)
@@ -109,6 +111,7 @@ def test_strided_peak_accepts_the_right_answer(answer):
     ((2, 7), "swapped"),
     ((5, 5), "not quite"),
     ("north-east", "pair of integers"),
+    ((7.5, 2.9), "pair of integers"),   # int() would round these down to the right answer
 ])
 def test_strided_peak_rejects_typical_mistakes(answer, hint):
     result = check_strided_peak.grade(answer)

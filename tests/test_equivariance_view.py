@@ -127,6 +127,19 @@ def test_check_shift_accepts_reference_and_rejects_wrong_answers():
     assert not zero.passed and "dropped" in zero.message
 
 
+def test_check_shift_names_the_missing_modulo_not_swapped_axes():
+    # Slicing without a modulo: shift (7, 0) of a 5-row image returns the image unchanged, which is also
+    # what shift (0, 7) gives on its 7 columns. The hint used to say "rows and columns are swapped".
+    def no_modulo(x, dy, dx):
+        if dy:
+            x = np.concatenate([x[-dy:], x[:-dy]], axis=0)
+        if dx:
+            x = np.concatenate([x[:, -dx:], x[:, :-dx]], axis=1)
+        return x
+    result = check_shift.grade(no_modulo)
+    assert not result.passed and "modulo" in result.message and "swapped" not in result.message
+
+
 def test_check_shift_reports_stub_as_todo(capsys):
     def stub(x, dy, dx):
         raise NotImplementedError

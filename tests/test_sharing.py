@@ -385,6 +385,10 @@ def test_check_count_params():
     r = check_count_params.grade(local_as_dense)
     assert not r.passed and "each output sees only" in r.message
 
+    def as_text(kind, size, k, c_in=1, c_out=1):
+        return str(count_reference(kind, size, k, c_in, c_out))
+    r = check_count_params.grade(as_text)
+    assert not r.passed and "not as text" in r.message
     r = check_count_params.grade(lambda kind, size, k, c_in=1, c_out=1: 1.5)
     assert not r.passed and "whole number" in r.message
 
@@ -433,6 +437,19 @@ def test_check_conv_matrix():
     r = check_conv_matrix.grade(flat_wrap)
     assert not r.passed and "pixel NUMBER" in r.message
 
+    def overwrite(w, size=4):  # = instead of +=: right while no two kernel entries share a pixel
+        m = np.zeros((size * size, size * size))
+        for i in range(size):
+            for j in range(size):
+                for u in range(3):
+                    for v in range(3):
+                        m[i * size + j, ((i + u - 1) % size) * size + (j + v - 1) % size] = w[u, v]
+        return m
+    assert np.allclose(overwrite(np.arange(1.0, 10.0).reshape(3, 3), 4),
+                       matrix_reference(np.arange(1.0, 10.0).reshape(3, 3), 4))
+    r = check_conv_matrix.grade(overwrite)
+    assert not r.passed and "add them up" in r.message
+
     r = check_conv_matrix.grade(lambda w, size=4: matrix_reference(w, size) + np.eye(size * size))
     assert not r.passed and "some entries are wrong" in r.message
 
@@ -470,3 +487,25 @@ def test_sharing_state_is_what_the_view_shows():
         sharing_state(0.5, 2, kernel, own)
     with pytest.raises(ValueError, match="kernel must have 2 dimensions"):
         sharing_state(0, 2, kernel[None], own)
+
+
+def test_ear_tip_sweep_matches_single_positions_and_tied_weights():
+    from helpers.sharing_fit import ear_tip_sweep, left_trained_weights, sharing_state
+
+    # the ear filter itself, shared and tied: 3 at the tip everywhere, found everywhere
+    sweep = ear_tip_sweep(EAR, tie_weights(EAR, (28, 28)))
+    assert sweep["shared"].shape == sweep["local"].shape == sweep["found"].shape == (20, 20)
+    assert np.all(sweep["shared"] == 3) and np.all(sweep["local"] == 3) and sweep["found"].all()
+    # the left-trained layers: each entry is what the view shows for that one position
+    kernel, own = left_trained_weights()
+    sweep = ear_tip_sweep(kernel, own)
+    for row, col in [(0, 0), (9, 6), (9, 12), (19, 13), (10, 19)]:
+        state = sharing_state(row, col, kernel, own)
+        assert np.isclose(sweep["shared"][row, col], state["shared"][row, col])
+        assert np.isclose(sweep["local"][row, col], state["local"][row, col])
+        assert sweep["found"][row, col] == state["local_found"]
+    assert np.all(sweep["local"][:, 15:] == 0) and not sweep["found"][:, 14:].any()
+    with pytest.raises(ValueError, match="weights must have shape"):
+        ear_tip_sweep(kernel, own[:27])
+    with pytest.raises(ValueError, match="kernel must have 2 dimensions"):
+        ear_tip_sweep(kernel[None], own)

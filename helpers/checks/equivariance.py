@@ -18,6 +18,23 @@ def _same(a, b) -> bool:
     return np.shape(a) == np.shape(b) and np.allclose(a, b)
 
 
+def _int_pair(predicted) -> tuple[int, int]:
+    """``predicted`` as two integers. A number that is not whole (``7.5``) raises ValueError rather
+    than being rounded down by ``int()``, which would let a wrong prediction pass."""
+    values = tuple(predicted)
+    if len(values) != 2:
+        raise ValueError("not a pair")
+    out = []
+    for v in values:
+        if isinstance(v, (bool, np.bool_, str)):
+            raise ValueError("not an integer")
+        f = float(v)
+        if not f.is_integer():
+            raise ValueError("not a whole number")
+        out.append(int(f))
+    return out[0], out[1]
+
+
 @checker
 def check_shift(my_shift):
     """``my_shift(x, dy, dx)`` must move a 2-D image circularly, down by dy and right by dx."""
@@ -30,6 +47,11 @@ def check_shift(my_shift):
         if np.shape(got) != want.shape:
             return fail(f"for shift ({dy}, {dx}) the result has shape {np.shape(got)}; it must keep "
                         f"the image's shape {want.shape}.")
+        if abs(dy) >= _X.shape[0] or abs(dx) >= _X.shape[1]:
+            # the smaller shifts passed already, so what fails here is the wrap-around of a large shift
+            # (checked before the "swapped" hint: shift (7, 0) without a modulo can look like shift (0, 7))
+            return fail(f"shift ({dy}, {dx}) is at least the image size {_X.shape}: "
+                        "a circular shift wraps around, so take it modulo the size.")
         if _same(got, shift(_X, -dy, -dx)):
             return fail(f"for shift ({dy}, {dx}) the image moved the wrong way: positive dy moves "
                         "content DOWN, positive dx moves it RIGHT.")
@@ -39,9 +61,6 @@ def check_shift(my_shift):
         if _same(got, shift(_X, dy, dx, mode="zero")):
             return fail(f"for shift ({dy}, {dx}) what leaves one side was dropped; a circular shift "
                         "brings it back on the other side (think np.roll, or indices modulo the size).")
-        if abs(dy) >= _X.shape[0] or abs(dx) >= _X.shape[1]:
-            return fail(f"shift ({dy}, {dx}) is at least the image size {_X.shape}: "
-                        "a circular shift wraps around, so take it modulo the size.")
         return fail(f"for shift ({dy}, {dx}) the result differs from the expected image.")
     return ok("your shift moves images exactly like helpers.ops.shift, for small, negative "
               "and larger-than-the-image shifts.")
@@ -99,7 +118,7 @@ def exact_columns(kernel: int, canvas: int = 28, cat: int = 9) -> tuple[int, int
 def check_exact_columns(predicted):
     """``predicted`` is ``(first, last)``: the cat's left columns with zero equivariance error."""
     try:
-        first, last = (int(v) for v in predicted)
+        first, last = _int_pair(predicted)
     except (TypeError, ValueError):
         return fail(f"give the prediction as a pair of integers (first column, last column), got {predicted!r}.")
     k, n, cat = EXACT_QUESTION["kernel"], EXACT_QUESTION["canvas"], EXACT_QUESTION["cat"]
@@ -159,7 +178,7 @@ def strided_peak(start=PEAK_QUESTION["start"], shift_by=PEAK_QUESTION["shift"],
 def check_strided_peak(predicted):
     """``predicted`` is ``(row, col)``: the stride-2 ear map's peak after the shift of :data:`PEAK_QUESTION`."""
     try:
-        row, col = (int(v) for v in predicted)
+        row, col = _int_pair(predicted)
     except (TypeError, ValueError):
         return fail(f"give the prediction as a pair of integers (row, column), got {predicted!r}.")
     (r, c), (dy, dx), n = PEAK_QUESTION["start"], PEAK_QUESTION["shift"], PEAK_QUESTION["canvas"]

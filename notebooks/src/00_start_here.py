@@ -3,8 +3,9 @@
 #
 # Show a convolutional network a cat in the top-left corner, then the same cat
 # in the bottom-right corner: it says "cat" both times. Why? The usual answers
-# ("convolution is translation invariant", "the softmax makes it invariant")
-# are half right or wrong. These notebooks take the question apart, one
+# ("convolution is translation invariant", "the softmax makes it invariant",
+# where the softmax is the classifier's last step, turning its scores into
+# probabilities) are half right or wrong. These notebooks take the question apart, one
 # operation at a time, and check every claim with code you can run and
 # pictures you can move.
 #
@@ -18,20 +19,36 @@
 # %% [markdown]
 # ## Two words
 #
-# - **Equivariant**: move the input, and the output moves the same way.
-#   A feature map is equivariant: shift the cat and its map shifts with it.
-# - **Invariant**: move the input, and the output does not change at all. The
-#   answer "cat" should be invariant.
+# Both words describe an **operation** `f` (a function from images to
+# something: a *feature map*, the grid of numbers a convolution layer
+# computes from an image, one per position; a number; an answer) and what it
+# does when its input is shifted. `S` is a shift of the input image.
 #
-# In symbols, with `S` a shift: `f(S x) = S f(x)` is equivariance,
-# `g(S x) = g(x)` is invariance. Many texts use the two words as if they were
-# one; here they never are.
+# - **Equivariant**: shifting the input shifts the output by a matching amount,
 #
-# A first check that runs. `feature_map` (the `f` above) is a convolution with a
-# small random filter; notebook 01 explains convolution. `max_over_map` (the `g`)
-# takes the maximum over the whole feature map: the single largest number in it,
-# wherever it is. Shift the cat by `(10, 12)`: the feature map moves with it, and
-# its maximum does not change.
+#   $$f(S\,x) = S'\,f(x) \quad \text{for every shift } S,$$
+#
+#   where the output shift `S'` is fixed by `S`. For a convolution that keeps
+#   the image's size, `S'` is `S` itself: shift the cat and its feature map
+#   shifts with it, by as many pixels. For a layer that keeps only every second
+#   pixel (*stride 2*, notebook 01) the map is half as large, and a shift by an
+#   even `k` gives `S'` = a shift by `k / 2`.
+# - **Invariant**: the case where `S'` does nothing, `f(S x) = f(x)`: shifting
+#   the input leaves the output unchanged. The answer "cat" should be invariant.
+#
+# Equivariance and invariance are properties of an operation, never of its
+# output: a feature map is not "equivariant"; the convolution that computed it
+# is. Many texts use the two words as if they were one; here they never are.
+#
+# A first check that runs. `feature_map` (an `f`) is a convolution with a
+# small random filter; notebook 01 explains convolution. `max_over_map` (a
+# `g`) takes the maximum over the whole feature map: the single largest number
+# in it, wherever it is. Shift the cat by `(10, 12)`: the feature map moves
+# with it (`feature_map` is equivariant, with `S' = S`), and its maximum does
+# not change (`max_over_map` is invariant). The cell checks both for three
+# random filters, drawn with seeds 0, 1 and 2 (a *seed* fixes what a random
+# number generator draws, so every run draws the same filters), and checks
+# that the map itself did change.
 
 # %%
 # %matplotlib inline
@@ -40,22 +57,46 @@ import numpy as np
 from helpers.ops import conv2d, global_max_pool, shift
 from helpers.sprites import cat_at
 
-x = cat_at(4, 4)
-w = np.random.default_rng(0).standard_normal((3, 3))
 
-
-def feature_map(img):  # f: equivariant
+def feature_map(img, w):  # f: equivariant, with S' = S
     return conv2d(img, w, padding="circular")
 
 
-def max_over_map(img):  # g: the maximum over the whole feature map, one number
-    return global_max_pool(feature_map(img))
+def max_over_map(img, w):  # g: the maximum over the whole feature map, one number; invariant
+    return global_max_pool(feature_map(img, w))
 
 
+x = cat_at(4, 4)
 moved = shift(x, 10, 12)
-print("equivariant, f(Sx) == S f(x):", np.array_equal(feature_map(moved), shift(feature_map(x), 10, 12)))
-print("invariant,   g(Sx) == g(x):  ", max_over_map(moved) == max_over_map(x))
-print("but the map itself changed,  f(Sx) == f(x):", np.array_equal(feature_map(moved), feature_map(x)))
+print("seed   f(Sx) == S f(x)   g(Sx) == g(x)   f(Sx) == f(x)")
+for seed in (0, 1, 2):
+    w = np.random.default_rng(seed).standard_normal((3, 3))
+    equivariant = np.array_equal(feature_map(moved, w), shift(feature_map(x, w), 10, 12))
+    invariant = max_over_map(moved, w) == max_over_map(x, w)
+    unchanged = np.array_equal(feature_map(moved, w), feature_map(x, w))
+    assert equivariant and invariant and not unchanged
+    print(f"{seed:4d}   {equivariant!s:>13}   {invariant!s:>13}   {unchanged!s:>13}")
+
+# %% [markdown]
+# For all three filters the map of the shifted cat is the shifted map, its
+# maximum is the same number, and the map itself is not the same array.
+#
+# The stride-2 case, checked the same way: the convolution computed only at
+# every second row and column turns the 28x28 image into a 14x14 map. Shift
+# the cat by an even `k` and the map shifts by `k / 2`; shift it by an odd `k`
+# and no shift of the map gives the new one (notebook 01 shows why).
+
+# %%
+for seed in (0, 1, 2):
+    w = np.random.default_rng(seed).standard_normal((3, 3))
+    s2 = conv2d(x, w, padding="circular", stride=2)
+    for k in (2, 4, 6):
+        assert np.array_equal(conv2d(shift(x, 0, k), w, padding="circular", stride=2), shift(s2, 0, k // 2))
+    for k in (1, 3):
+        out = conv2d(shift(x, 0, k), w, padding="circular", stride=2)
+        assert not any(np.array_equal(out, shift(s2, a, j)) for a in range(14) for j in range(14))
+print("seeds 0, 1 and 2, stride 2: a shift by k = 2, 4, 6 moves the map by k / 2 = 1, 2, 3;",
+      "for k = 1 and 3 none of the 196 shifts of the map matches")
 
 # %% [markdown]
 # ## The map of the course
@@ -63,9 +104,9 @@ print("but the map itself changed,  f(Sx) == f(x):", np.array_equal(feature_map(
 # | notebook | question | what you will see |
 # | --- | --- | --- |
 # | `01_equivariance` | What does a convolution do when the object moves? | The feature map moves with the object, exactly; zero padding breaks this at the border. |
-# | `02_pooling` | Does max pooling make the network invariant? | The 2x2 window `[1, 0, 0, 0]`: invariant inside one window, not across its edge; aliasing, and blur pooling as the fix. |
+# | `02_pooling` | Does max pooling make the network invariant? | The 2x2 window `[1, 0, 0, 0]`: max pooling's output stays the same while the 1 moves inside one window, and changes when it crosses the window's edge; aliasing, and blur pooling as the fix. |
 # | `03_weight_sharing` | Why does one small filter work everywhere? | From a dense layer to a convolution: about 59,000 times fewer weights, and equivariance as a consequence of sharing them. |
-# | `04_softmax` | Where does a classifier's invariance come from? | A CNN trained in numpy: global pooling and varied data give invariance; softmax does not. |
+# | `04_softmax` | Where does a classifier's invariance come from? | A CNN trained in numpy on cats in the left half: with the maximum over each whole map (as `max_over_map` above) before its answer it recognises them on the right too; reading its maps pixel by pixel, it does not. Softmax adds no invariance. |
 # | `05_beyond` | Where does invariance break, and can we share weights over rotations? | Padding leaks position, stride aliasing in trained networks, and a rotation-equivariant layer. |
 #
 # Take them in order: each builds on the one before. Each opens with what you

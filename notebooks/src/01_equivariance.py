@@ -11,7 +11,8 @@
 # **You will learn**
 # - what shifting an image means, circularly and with zeros coming in;
 # - how a convolution layer computes a feature map (a loop you write yourself);
-# - what *equivariant* means, and how to test it with one line of numpy;
+# - what *equivariant* means for an operation, and how to test it with one
+#   line of numpy;
 # - why zero padding breaks equivariance near the border, and by how much;
 # - why a stride of 2 only follows even shifts (a look ahead to pooling).
 #
@@ -55,8 +56,10 @@ print(sprite("cat").astype(int))
 # A **shift** `S` by `(dy, dx)` moves every pixel `dy` rows down and `dx`
 # columns right. Something must happen to what leaves the image:
 #
-# - **circular**: it comes back on the other side, as if the image were drawn
-#   on a torus (`np.roll`);
+# - **circular**: it comes back on the other side (`np.roll`). Picture the
+#   image drawn on a *torus*, the surface of a ring doughnut: leave it by the
+#   right edge and you come back at the left edge, leave by the bottom and you
+#   come back at the top;
 # - **zero**: it is lost, and zeros come in on the opposite side.
 #
 # A tiny example shows the difference.
@@ -159,9 +162,12 @@ check_conv2d(my_conv2d)
 
 # %% [markdown]
 # `helpers.ops.conv2d` computes the same sums without a Python loop: it takes
-# a view of all the windows at once and contracts them with the kernel
-# (`bench/` measures it at about 200 times faster than the loop on a batch of
-# 64 images). From here on the notebook uses it.
+# a view of all the windows at once and contracts them with the kernel. How
+# much faster that is depends on the machine, so this notebook quotes no
+# figure: `make bench` times `conv2d` against a Python loop over images,
+# channels and output pixels, on a batch of 64 images with 8 output channels,
+# and prints the ratio for your machine. From here on the notebook uses
+# `conv2d`.
 #
 # Three hand-made 3x3 filters: +1 where a filter wants ink, -1 where it wants
 # background. The "ear" filter looks for the tip of the cat's left ear. Here, and
@@ -185,7 +191,7 @@ for name, w in FILTERS.items():
 #
 # - `padding="zero"` fills it with zeros (*zero padding*);
 # - `padding="circular"` fills it with the opposite side of the image, as if
-#   the image were drawn on a torus.
+#   the image were drawn on a torus (section 1).
 #
 # Either way, map pixel `(i, j)` is the filter centred on image pixel `(i, j)`.
 # The cell checks both definitions against `conv2d`, for a 3x3 and a 5x5 filter.
@@ -244,14 +250,18 @@ print("ear map maximum:", ear_map.max(), "at", np.argwhere(ear_map == ear_map.ma
 #
 # ## 3. Equivariance, as a check that runs
 #
-# A function `f` of images is **equivariant** to shifts if shifting the input
-# shifts the output the same way:
+# Notebook 00 gave the definition. An operation `f` on images is
+# **equivariant** to shifts if shifting the input shifts the output by a
+# matching amount:
 #
-# $$f(S\,x) = S\,f(x) \quad \text{for every shift } S.$$
+# $$f(S\,x) = S'\,f(x) \quad \text{for every shift } S,$$
 #
-# It is **invariant** if shifting the input leaves the output unchanged,
-# `f(S x) = f(x)`. These are different promises: an equivariant feature map
-# moves with the cat; an invariant answer ("cat") does not move at all.
+# where the output shift `S'` is fixed by the input shift `S`. For a
+# convolution that keeps the image's size, `S'` is `S` itself, and the
+# statement is `f(S x) = S f(x)`. The operation is **invariant** if `S'` does
+# nothing: `f(S x) = f(x)`. These are different promises about an operation:
+# the feature map computed by an equivariant convolution moves with the cat;
+# the answer ("cat") of an invariant classifier does not move at all.
 #
 # With circular padding, the convolution treats the image as a torus, the same
 # way the circular shift does. Then equivariance holds *exactly*, for every one
@@ -276,10 +286,10 @@ assert errors.max() == 0.0
 # Real networks mostly pad with zeros. Move the cat along row 9 in steps of one
 # column (with the circular shift, so past column 19 it wraps around) and
 # measure the same error as in section 3, now with zero padding, for the 3x3
-# ear filter (radius 1) and for a random 5x5 filter (radius 2).
+# ear filter (radius 1) and for random 5x5 filters (radius 2) drawn with
+# seeds 0, 1 and 2.
 
 # %%
-w5 = np.random.default_rng(0).standard_normal((5, 5))
 base = cat_at(9, 9)
 cols = np.arange(28)
 
@@ -292,15 +302,21 @@ def zero_pad_error(w, col):
 
 
 err3 = np.array([zero_pad_error(FILTERS["ear"], c) for c in cols])
-err5 = np.array([zero_pad_error(w5, c) for c in cols])
-print("3x3 filter, error exactly 0 for the cat at columns:", cols[err3 == 0].tolist())
-print("5x5 filter, error exactly 0 for the cat at columns:", cols[err5 == 0].tolist())
+print("3x3 ear filter, error exactly 0 for the cat at columns:", cols[err3 == 0].tolist())
+assert cols[err3 == 0].tolist() == list(range(1, 19))
+for seed in (0, 1, 2):
+    w5 = np.random.default_rng(seed).standard_normal((5, 5))
+    err = np.array([zero_pad_error(w5, c) for c in cols])
+    print(f"5x5 random filter, seed {seed}, error exactly 0 for the cat at columns:", cols[err == 0].tolist())
+    assert cols[err == 0].tolist() == list(range(2, 18))
+    if seed == 0:
+        err5 = err  # plotted below
 
 # %%
 fig = Figure(figsize=(7, 2.8), dpi=80, layout="constrained")
 ax = fig.subplots()
 ax.plot(cols, err3, "o-", label="3x3 ear filter (radius 1)")
-ax.plot(cols, err5, "s--", label="5x5 random filter (radius 2)")
+ax.plot(cols, err5, "s--", label="5x5 random filter, seed 0 (radius 2)")
 ax.axvspan(-0.5, 0.5, color="0.9")
 ax.axvspan(18.5, 27.5, color="0.9")
 ax.set_xlabel("cat's left column (the cat is 9 pixels wide)")
@@ -310,8 +326,11 @@ ax.legend(fontsize=9)
 fig
 
 # %% [markdown]
-# *Equivariance error against the cat's column, zero padding. The error is 0
-# for columns 1 to 18 with the 3x3 filter and 2 to 17 with the 5x5 filter: the
+# *Equivariance error against the cat's column, zero padding, for the ear
+# filter and the seed-0 random 5x5 filter (the other two seeds give the same
+# exact columns, printed above; the size of the error elsewhere depends on the
+# filter). The error is 0 for columns 1 to 18 with the 3x3 filter and 2 to 17
+# with the 5x5 filters: the
 # cat at column `c` covers columns `c` to `c + 8`, so it has `c` empty columns
 # on its left and `19 - c` on its right, and the error is zero exactly when both
 # are at least the radius `r`. Shaded: the columns where the cat touches a
@@ -323,9 +342,10 @@ fig
 # shifted map of the reference cat. That is the right comparison, for three
 # reasons, each checked by the next cell.
 #
-# 1. Equivariance is one statement, `f(S x) = S f(x)`, with the same shift `S`
-#    on both sides. The cat was moved with the circular shift, so its map must
-#    be compared with the circular shift of the reference map. (For columns 0 to
+# 1. For a convolution that keeps the image's size, the output shift `S'` of
+#    the definition is the input shift `S` itself: `f(S x) = S f(x)`, the same
+#    shift on both sides. The cat was moved with the circular shift, so its map
+#    must be compared with the circular shift of the reference map. (For columns 0 to
 #    19 nothing wraps around: the moved image is exactly `cat_at(9, col)`.)
 # 2. A circular shift loses nothing; it can be undone. If the map of the moved
 #    cat equals the circularly shifted map, all of the reference response is
@@ -421,7 +441,7 @@ for c in (0, 19):
 
 
 # %% [markdown]
-# ## 6. A look ahead: stride 2 follows only even shifts
+# ## 6. A look ahead: a stride-2 convolution is equivariant only to even shifts
 #
 # Networks often compute the map only at every second pixel: **stride 2**. With
 # the same padding as before, the stride-2 map is the full map sampled at even
@@ -476,7 +496,10 @@ small_multiples([strided(shift(base8, 0, k)) for k in range(4)],
 # picture, one column apart, with the red peak at the ear tip; shifts 1 and 3
 # give a different picture, and the peak is gone.*
 #
-# An even shift `k` moves the stride-2 map by exactly `j = k / 2` columns. An
+# An even shift `k` moves the stride-2 map by exactly `j = k / 2` columns: the
+# stride-2 convolution is equivariant to even shifts, with the output shift
+# `S'` = a shift by `k / 2` (the definition of section 3, with an `S'` that is
+# not `S`). To odd shifts it is not equivariant: no output shift matches. An
 # odd shift moves the ear tip to an odd column, and the stride-2 map then holds
 # the full map's *odd* columns, the half of the pixels it skipped before (the
 # next cell checks it). That is a different picture, not a moved one: the best
@@ -575,21 +598,25 @@ predicted_columns = (3, 16)
 check_exact_columns(predicted_columns)
 
 # %% [markdown]
-# Now measure it, with a random 7x7 filter and the error function of section 4:
+# Now measure it, with random 7x7 filters (seeds 0, 1 and 2) and the error
+# function of section 4:
 
 # %%
 k7 = EXACT_QUESTION["kernel"]
-w7 = np.random.default_rng(1).standard_normal((k7, k7))
-err7 = np.array([zero_pad_error(w7, c) for c in range(20)])
-print(f"{k7}x{k7} filter, error exactly 0 for the cat at columns:", np.flatnonzero(err7 == 0).tolist())
+for seed in (0, 1, 2):
+    w7 = np.random.default_rng(seed).standard_normal((k7, k7))
+    err7 = np.array([zero_pad_error(w7, c) for c in range(20)])
+    exact = np.flatnonzero(err7 == 0).tolist()
+    print(f"{k7}x{k7} filter, seed {seed}, error exactly 0 for the cat at columns:", exact)
+    assert exact == list(range(3, 17))
 
 # %% [markdown]
 # ### Question
 #
-# A feature map is equivariant, but a classifier must say "cat" whether the cat
-# is left or right: it must be *invariant*. Which operation could turn an
-# equivariant feature map into a number that does not depend on where the cat
-# is?
+# Convolution is equivariant: its feature map moves with the cat. A classifier
+# must say "cat" whether the cat is left or right: it must be *invariant*.
+# Which operation could turn the feature map into a number that does not
+# depend on where the cat is?
 #
 # <details><summary>Show an answer</summary>
 #
@@ -607,13 +634,16 @@ print(f"{k7}x{k7} filter, error exactly 0 for the cat at columns:", np.flatnonze
 # - Deep-learning convolution is cross-correlation: slide, multiply, add.
 # - A `k x k` filter has radius `r = (k - 1) / 2`; padding adds `r` pixels on
 #   every side, zeros (`"zero"`) or the wrapped-around image (`"circular"`).
-# - Convolution is **equivariant**: `conv(S x) = S conv(x)`, exactly, for every
-#   shift, with circular padding.
+# - An operation is **equivariant** when shifting its input shifts its output
+#   by a matching amount, `f(S x) = S' f(x)`, and **invariant** when `S'` does
+#   nothing. Convolution with circular padding is equivariant with `S' = S`:
+#   `conv(S x) = S conv(x)`, exactly, for every shift.
 # - With zero padding it is exact while at least `r` empty pixels separate the
 #   object from each border (for the 3x3 ear filter, cat columns 1 to 18); with
 #   fewer, the window sees the padding.
-# - With stride 2 the map samples every second pixel: an even shift `k` moves it
-#   by `k / 2`, an odd shift gives a different picture, not a moved one.
+# - With stride 2 the map samples every second pixel: the convolution is
+#   equivariant to even shifts `k`, with `S'` = a shift by `k / 2`; an odd shift
+#   gives a different picture, not a moved one.
 #
 # ## Further reading
 #
