@@ -114,14 +114,26 @@ _USER_SETTINGS = {
 }
 
 
-class LabServer:
-    """JupyterLab on loopback with token auth, serving a temporary copy of ``source``.
+#: The front ends a server can be: (Python module run with -m, the app's option prefix, notebook URL path).
+CLIENTS = {
+    "jupyterlab": ("jupyterlab", "LabApp", "lab/tree"),
+    "notebook7": ("notebook", "JupyterNotebookApp", "notebooks"),
+}
 
+
+class LabServer:
+    """JupyterLab (or Notebook 7) on loopback with token auth, serving a temporary copy of ``source``.
+
+    ``client`` is ``"jupyterlab"`` or ``"notebook7"``: both are the same
+    server with another front end, and the same page scripts drive both.
     Use as a context manager; :meth:`stop` always takes down the server's
     process group and any kernel it started.
     """
 
-    def __init__(self, source: Path = NOTEBOOK_DIR):
+    def __init__(self, source: Path = NOTEBOOK_DIR, client: str = "jupyterlab"):
+        if client not in CLIENTS:
+            raise ValueError(f"client must be one of {sorted(CLIENTS)}; got {client!r}")
+        self.client = client
         self.source = Path(source)
         self.token = secrets.token_hex(24)
         self.tmp = Path(tempfile.mkdtemp(prefix="browser-lab-"))
@@ -150,8 +162,9 @@ class LabServer:
         last_error = ""
         for _attempt in range(3):  # a port taken between probing and binding: try another
             self.port = _free_port()
+            module, app, _ = CLIENTS[self.client]
             cmd = [
-                sys.executable, "-m", "jupyterlab",
+                sys.executable, "-m", module,
                 "--no-browser",
                 f"--config={SERVER_CONFIG}",  # the settings `make lab` uses
                 "--ServerApp.ip=127.0.0.1",
@@ -159,15 +172,15 @@ class LabServer:
                 "--ServerApp.port_retries=0",
                 f"--ServerApp.root_dir={self.root}",
                 f"--IdentityProvider.token={self.token}",
-                "--LabApp.expose_app_in_browser=True",
-                "--LabApp.news_url=None",
-                "--LabApp.extension_manager=readonly",  # no PyPI look-ups
-                f"--LabApp.user_settings_dir={settings}",
-                f"--LabApp.workspaces_dir={self.tmp / 'workspaces'}",
+                f"--{app}.expose_app_in_browser=True",
+                f"--{app}.user_settings_dir={settings}",
+                f"--{app}.workspaces_dir={self.tmp / 'workspaces'}",
                 "--ServerApp.terminals_enabled=False",
                 "--ServerApp.shutdown_no_activity_timeout=0",
                 "--MappingKernelManager.cull_idle_timeout=0",
             ]
+            if self.client == "jupyterlab":
+                cmd += ["--LabApp.news_url=None", "--LabApp.extension_manager=readonly"]  # no PyPI look-ups
             if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI runners often run as root
                 cmd.append("--allow-root")
             log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
@@ -189,14 +202,14 @@ class LabServer:
         deadline = time.monotonic() + SERVER_TIMEOUT
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with code {self.proc.returncode} before it was ready.\n"
+                raise RuntimeError(f"{self.client} exited with code {self.proc.returncode} before it was ready.\n"
                                    f"Its log ({self.log_path}):\n{self.log_tail()}")
             try:
                 self.api("GET", "/api/status", timeout=5)
                 return
             except (OSError, urllib.error.URLError):
                 time.sleep(0.25)
-        raise RuntimeError(f"JupyterLab did not answer on 127.0.0.1:{self.port} within {SERVER_TIMEOUT} s.\n"
+        raise RuntimeError(f"{self.client} did not answer on 127.0.0.1:{self.port} within {SERVER_TIMEOUT} s.\n"
                            f"Its log ({self.log_path}):\n{self.log_tail()}")
 
     def log_tail(self, lines: int = 40) -> str:
@@ -261,7 +274,9 @@ class LabServer:
         return json.loads(body) if body else None
 
     def notebook_url(self, name: str) -> str:
-        return f"{self.base_url}/lab/tree/{urllib.request.quote(name)}?reset&token={self.token}"
+        path = CLIENTS[self.client][2]
+        reset = "reset&" if self.client == "jupyterlab" else ""
+        return f"{self.base_url}/{path}/{urllib.request.quote(name)}?{reset}token={self.token}"
 
     def sessions(self) -> list[dict]:
         return self.api("GET", "/api/sessions")
@@ -515,8 +530,10 @@ def run_all_cells(page, server: LabServer, name: str, expected_widgets: dict[int
 # Finds the panel of a notebook; pasted in front of the scripts below.
 _JS_VIEWS = """
 const __views = (name) => {
-  const panel = Array.from(window.jupyterapp.shell.widgets('main')).find(w => w.context && w.context.path === name);
-  return Array.from(panel.node.querySelectorAll('.live-view'));
+  // JupyterLab and Notebook 7: the notebook's panel; Voila (no application object): the page.
+  const app = window.jupyterapp;
+  const panel = app ? Array.from(app.shell.widgets('main')).find(w => w.context && w.context.path === name) : null;
+  return Array.from((panel ? panel.node : document).querySelectorAll('.live-view'));
 };
 const __visible = (el) => {
   if (!el || el.getClientRects().length === 0) return false;
@@ -876,3 +893,47 @@ def kernel_peak_rss_mb(server: LabServer, kernel_id: str | None) -> float | None
     except OSError:
         return None
     return None
+
+
+class VoilaServer(LabServer):
+    """Voila on loopback with a token, serving a temporary copy of ``source``: a notebook as an app.
+
+    Voila runs the whole notebook when its page is requested and shows only
+    the outputs; the page has no notebook application object, and the live
+    views are found in the document.
+    """
+
+    def __init__(self, source: Path = NOTEBOOK_DIR):
+        super().__init__(source)
+        self.client = "voila"
+
+    def start(self) -> VoilaServer:
+        self.root.mkdir()
+        for nb in sorted(self.source.glob("*.ipynb")):
+            shutil.copy2(nb, self.root / nb.name)
+        env = dict(os.environ)
+        env.pop("MPLBACKEND", None)
+        env["JUPYTER_CONFIG_DIR"] = str(self.tmp / "config")
+        env["JUPYTER_RUNTIME_DIR"] = str(self.tmp / "runtime")
+        env["JUPYTER_PLATFORM_DIRS"] = "1"
+        self.port = _free_port()
+        cmd = [sys.executable, "-m", "voila", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={self.port}",
+               "--Voila.port_retries=0", f"--token={self.token}", "--show_tracebacks=True", str(self.root)]
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(cmd, cwd=self.tmp, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + SERVER_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Voila exited with code {self.proc.returncode}.\n{self.log_tail()}")
+            try:
+                req = urllib.request.Request(f"{self.base_url}/?token={self.token}")
+                with _LOOPBACK.open(req, timeout=5):
+                    return self
+            except (OSError, urllib.error.URLError):
+                time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"Voila did not answer within {SERVER_TIMEOUT} s.\n{self.log_tail()}")
+
+    def notebook_url(self, name: str) -> str:
+        return f"{self.base_url}/voila/render/{urllib.request.quote(name)}?token={self.token}"

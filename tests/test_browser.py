@@ -1,8 +1,9 @@
-"""Tier 4: every notebook run in JupyterLab in headless Chromium, every live view operated from the keyboard.
+"""Tier 4: every notebook run in JupyterLab 4 and in Notebook 7 in headless Chromium, every live view
+operated from the keyboard.
 
-One JupyterLab server (127.0.0.1, random token, on a temporary copy of the
-notebooks) and one browser serve the whole module; each notebook gets its own
-page, and its kernel is shut down afterwards. For each notebook the test
+For each front end, one server (127.0.0.1, random token, on a temporary copy
+of the notebooks) and one browser serve the module's tests; each notebook gets
+its own page, and its kernel is shut down afterwards. For each notebook the test
 
 - clears the outputs, runs all cells and waits until every code cell has an
   execution count and the kernel is idle;
@@ -23,6 +24,11 @@ page, and its kernel is shut down afterwards. For each notebook the test
 All problems of a notebook are reported together. Timings and the kernel's
 memory go to ``build/browser-report.json`` (``bench/bench_browser.py`` prints
 the same figures with more presses).
+
+``test_live_view_after_a_kernel_restart`` restarts the kernel under a live
+view, presses an arrow key, and checks that the view says it no longer
+follows (on the view and in its readout) instead of showing a control that
+disagrees with its picture; after the notebook runs again, the view works.
 
 ``test_checks_catch_broken_widgets`` runs a small notebook with known faults
 (an ``Image`` with a tooltip, which ipywidgets 8.1 cannot render; a control
@@ -71,14 +77,15 @@ def _listing(items, max_lines: int = 25) -> str:
     return "\n".join(out)
 
 
-@pytest.fixture(scope="module")
-def lab():
+@pytest.fixture(scope="module", params=sorted(bs.CLIENTS))
+def lab(request):
+    """The server, once per front end: JupyterLab 4 and Notebook 7 (Voila: tests/test_voila.py)."""
     reason = bs.missing_browser_reason()
     if reason and os.environ.get("BROWSER_TEST_REQUIRED"):  # CI insists: a skip would hide a broken set-up
         pytest.fail(f"BROWSER_TEST_REQUIRED is set, but {reason}", pytrace=False)
     if reason:
         pytest.skip(f"browser tests skipped: {reason}")
-    server = bs.LabServer(bs.NOTEBOOK_DIR)
+    server = bs.LabServer(bs.NOTEBOOK_DIR, client=request.param)
     try:
         server.start()
         yield server
@@ -148,7 +155,7 @@ def _check_notebook(page, lab, name, expected_widgets=None, repaint_timeout=bs.R
 
 @pytest.mark.skipif(not NOTEBOOKS, reason=f"no notebook in {bs.NOTEBOOK_DIR}")
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
-def test_notebook_in_jupyterlab(lab, page, notebook, record_property, report):
+def test_notebook_in_client(lab, page, notebook, record_property, report):
     name = notebook.name
     run, probes, rss, sections = _check_notebook(page, lab, name)
 
@@ -171,11 +178,11 @@ def test_notebook_in_jupyterlab(lab, page, notebook, record_property, report):
             sections.append(f"live view {probe.index}: median key-press-to-repaint "
                             f"{statistics.median(times):.0f} ms > {MAX_MEDIAN_MS:.0f} ms "
                             f"(all: {[round(t) for t in times]})")
-    report[notebook.stem] = {"run_all_s": round(run.seconds, 2), "code_cells": run.code_cells,
+    report[f"{lab.client}/{notebook.stem}"] = {"run_all_s": round(run.seconds, 2), "code_cells": run.code_cells,
                              "kernel_rss_mb": rss, "kernel_peak_rss_mb": peak, "live_views": views}
 
     if sections:
-        pytest.fail(f"{name} in JupyterLab:\n" + "\n".join(sections) + _console(page), pytrace=False)
+        pytest.fail(f"{name} in {lab.client}:\n" + "\n".join(sections) + _console(page), pytrace=False)
 
 
 # -- the checks themselves ------------------------------------------------------------
@@ -254,3 +261,44 @@ def test_checks_catch_broken_widgets(lab, page):
     assert good[5].controls[0]["tooltip"] == "kept" and good[5].controls[0]["tooltipOn"].startswith("label")
     assert good[5].toggles and len(good[5].toggles[0].times_ms) == 1, "the toggle was not pressed from the keyboard"
     assert len(good[1].sliders[0].times_ms) == 3
+
+
+RESTART_NOTEBOOK = "00_start_here.ipynb"
+
+
+@pytest.mark.skipif(not (bs.NOTEBOOK_DIR / RESTART_NOTEBOOK).exists(), reason=f"no {RESTART_NOTEBOOK}")
+def test_live_view_after_a_kernel_restart(lab, page):
+    """Restart the kernel, press a key: the view says it belongs to a stopped kernel; Run All makes it work again."""
+    import time
+
+    name = RESTART_NOTEBOOK
+    bs.open_notebook(page, lab, name)
+    run = bs.run_all_cells(page, lab, name)
+    assert run.live_views and not run.problems, run.problems
+    slider = page.locator(".live-view").first.locator('[role="slider"]').first
+    state = """() => { const v = document.querySelector('.live-view'); const w = v.querySelector('.live-view-watch');
+      return {watch: w && getComputedStyle(w).display !== 'none' ? w.innerText : '',
+              readout: v.querySelector('.live-view-readout').innerText,
+              image: v.querySelector('.live-view-image').src, value: slider_value()}; }""".replace(
+        "slider_value()", "v.querySelector('[role=slider]').getAttribute('aria-valuenow')")
+    before = page.evaluate(state)
+    assert before["watch"] == "", f"{lab.client}: the view says its kernel is gone before any restart"
+
+    lab.api("POST", f"/api/kernels/{run.kernel_id}/restart")
+    time.sleep(1)
+    slider.scroll_into_view_if_needed()
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not page.evaluate(state)["watch"]:
+        time.sleep(0.25)
+    after = page.evaluate(state)
+    assert "Run the cell again" in after["watch"], f"{lab.client}: after a restart the view says nothing: {after}"
+    assert "Run the cell again" in after["readout"], f"{lab.client}: the readout still says {after['readout']!r}"
+    assert after["value"] != before["value"] and after["image"] == before["image"]  # the control moved, not the picture
+
+    run = bs.run_all_cells(page, lab, name)  # running again gives a working view
+    assert not run.problems, run.problems
+    probes = bs.probe_live_views(page, name, presses=1, screenshot_dir=None, toggles=False)
+    assert probes and not any(p.problems for p in probes), [p.problems for p in probes]
+    assert page.evaluate(state)["watch"] == ""

@@ -80,21 +80,49 @@ def test_static_fallback_is_the_current_picture_with_its_readout_and_controls():
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
 
-def test_running_the_cell_again_closes_the_previous_view():
-    """A second view of the same class closes the first: widgets closed, figure freed, no more updates."""
-    first = _Tiny()
+def _request(msg_id, code="view = Tiny()", cell_id=None):
+    return {"header": {"msg_id": msg_id, "msg_type": "execute_request"}, "msg_type": "execute_request",
+            "metadata": {"cellId": cell_id} if cell_id else {}, "content": {"code": code}}
+
+
+def test_running_the_cell_again_closes_the_previous_view(monkeypatch):
+    """The same cell run again closes the view it made before: widgets closed, figure freed, no more updates."""
+    parent = {"value": _request("run-1")}
+    monkeypatch.setattr(base, "_request", lambda: parent["value"])
+    first, other = _Tiny(), _Tiny()  # two views made by one run of a cell: both stay
     tree = list(base._widget_tree(first.widget))
     assert len(tree) >= 6 and all(w.comm is not None for w in tree)
+    assert (first.slot, other.slot) == (("view = Tiny()", 1), ("view = Tiny()", 2))
+    parent["value"] = _request("run-2", code="print('another cell')")
+    elsewhere = _Tiny()  # another cell: nothing closed
+    assert all(w.comm is not None for w in tree)
+    parent["value"] = _request("run-3")  # the first cell again
     second = _Tiny()
     assert all(w.comm is None for w in tree), "the first view's widgets stay open"
     assert first.live.fig.axes == [] and first.live._background is None
+    assert other.image.comm is not None and elsewhere.image.comm is not None
     frames = first.frames
     first.slider.value = 3
     assert first.frames == frames  # the closed view no longer listens
     second.slider.value = 3
-    assert second.frames == 2 and base._LIVE["_Tiny"] is second
+    assert second.frames == 2 and base._LIVE[second.slot] is second
     second.close()
-    assert "_Tiny" not in base._LIVE
+    assert second.slot not in base._LIVE
+    for view in (other, elsewhere):
+        view.close()
+
+
+def test_a_cell_id_wins_over_the_code(monkeypatch):
+    monkeypatch.setattr(base, "_request", lambda: _request("run-9", code="x", cell_id="cell-a"))
+    view = _Tiny()
+    assert view.slot == ("cell-a", 1)
+    view.close()
+
+
+def test_outside_a_kernel_nothing_is_released():
+    one, two = _Tiny(), _Tiny()
+    assert one.slot is None and two.slot is None
+    assert one.image.comm is not None and two.image.comm is not None
 
 
 def test_kernel_watch_answers_each_ping_and_sits_on_top_of_the_view():

@@ -65,15 +65,17 @@ class Explorer:
     def _build(self, controls, live) -> None:
         """Wire ``controls`` (a list of widgets) to the ``live`` figure, then draw once.
 
-        A live view of the same :attr:`slot` made earlier in this kernel (the
-        same cell run again, or a second *Run All*) is closed first: its
-        widgets and figure are freed, so re-running a cell does not pile up
-        memory.
+        The view made by the same cell in an earlier run in this kernel (the
+        cell run again, or a second *Run All*) is closed first: its widgets
+        and figure are freed, so re-running a cell does not pile up memory.
+        See :func:`_next_slot` for how "the same cell" is told.
         """
-        previous = _LIVE.pop(self.slot, None)
-        if previous is not None and previous is not self:
-            previous.close()
-        _LIVE[self.slot] = self
+        self.slot = _next_slot()
+        if self.slot is not None:
+            previous = _LIVE.pop(self.slot, None)
+            if previous is not None and previous is not self:
+                previous.close()
+            _LIVE[self.slot] = self
         self.controls = list(controls)
         self.live = live
         # No tooltip on the image: ipywidgets 8.1 fails to render an Image that has one.
@@ -104,11 +106,6 @@ class Explorer:
             c.observe(self.update, names="value")
         self.update()
 
-    @property
-    def slot(self) -> str:
-        """Which earlier live view this one replaces: by default, the last one of the same class."""
-        return type(self).__name__
-
     def close(self) -> None:
         """Close every widget of the view and free its figure; the view no longer updates."""
         for c in getattr(self, "controls", []):
@@ -117,7 +114,7 @@ class Explorer:
             w.close()
         if getattr(self, "live", None) is not None:
             self.live.close()
-        if _LIVE.get(self.slot) is self:
+        if getattr(self, "slot", None) is not None and _LIVE.get(self.slot) is self:
             del _LIVE[self.slot]
 
     # -- what subclasses provide -----------------------------------------
@@ -187,7 +184,41 @@ class Explorer:
 
 
 #: The live view of each slot made last in this kernel (see :meth:`Explorer._build`).
-_LIVE: dict[str, Explorer] = {}
+_LIVE: dict[tuple, Explorer] = {}
+#: ``(request id, views made so far)`` of the cell being run.
+_COUNT = ["", 0]
+
+
+def _request():
+    """The kernel's current execute request (its header, metadata and code), or ``None`` outside a kernel."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return None
+    kernel = getattr(get_ipython(), "kernel", None)
+    try:
+        return kernel.get_parent("shell") if kernel is not None else None
+    except Exception:  # an older ipykernel without get_parent: no release, nothing breaks
+        return None
+
+
+def _next_slot() -> tuple | None:
+    """Where a new live view sits: ``(cell, n)``, the n-th view that run of the cell makes.
+
+    The cell is the id JupyterLab, Notebook 7 and Voila send with each
+    request (``cellId``), or else the cell's code, so a cell run again (or a
+    second *Run All*) gives the same slots while two different cells never
+    share one. ``None`` outside a kernel: nothing is ever released there.
+    """
+    parent = _request()
+    if not parent or parent.get("msg_type", parent.get("header", {}).get("msg_type")) != "execute_request":
+        return None
+    msg_id = parent.get("header", {}).get("msg_id", "")
+    cell = (parent.get("metadata") or {}).get("cellId") or (parent.get("content") or {}).get("code", "")
+    if _COUNT[0] != msg_id:
+        _COUNT[:] = [msg_id, 0]
+    _COUNT[1] += 1
+    return (cell, _COUNT[1])
 
 
 def _widget_tree(widget):

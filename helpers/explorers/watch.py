@@ -16,10 +16,10 @@ view belongs to a stopped kernel or a busy one, greys the picture and tells
 the reader to run the cell again. When an answer does come (a kernel that
 was only busy), the view returns to normal.
 
-It also marks the view with ``data-lm-suppress-shortcuts``, which keeps the
-notebook's own keyboard shortcuts (Notebook 7's command mode takes the arrow
-keys) away from the sliders, so the arrow keys move a slider in JupyterLab,
-Notebook 7 and Voila alike.
+It also marks each control of the view with ``data-lm-suppress-shortcuts``
+when it takes the focus, which keeps the notebook's own keyboard shortcuts
+away from it (Notebook 7's command mode otherwise takes the arrow keys), so
+the arrow keys move a slider in JupyterLab, Notebook 7 and Voila alike.
 """
 
 from __future__ import annotations
@@ -93,6 +93,12 @@ function render({ model, el }) {
     }
   });
 
+  // Lumino (JupyterLab, Notebook 7) matches a shortcut's selector from the focused element upwards and stops
+  // at an element marked data-lm-suppress-shortcuts: the mark must be on the focused control itself, or Notebook 7's
+  // command mode takes the arrow keys (ArrowRight: "move to the heading below") before the slider sees them.
+  function onFocus(event) {
+    if (event.target && event.target.setAttribute) event.target.setAttribute("data-lm-suppress-shortcuts", "true");
+  }
   function onKey(event) { if (KEYS.has(event.key) && !el.contains(event.target)) ping(); }
   function onPointer(event) { if (!el.contains(event.target)) ping(); }
 
@@ -104,6 +110,7 @@ function render({ model, el }) {
       return;
     }
     root.setAttribute("data-lm-suppress-shortcuts", "true");
+    root.addEventListener("focusin", onFocus, true);
     root.addEventListener("keydown", onKey, true);
     root.addEventListener("pointerup", onPointer, true);
   }
@@ -112,6 +119,7 @@ function render({ model, el }) {
   return () => {
     clearTimeout(timer);
     if (root) {
+      root.removeEventListener("focusin", onFocus, true);
       root.removeEventListener("keydown", onKey, true);
       root.removeEventListener("pointerup", onPointer, true);
     }
