@@ -17,11 +17,14 @@ help:
 	@echo "make notebooks  rebuild every notebook from notebooks/src/ and execute it on a fresh kernel"
 	@echo "make clean      remove the environment and build outputs"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml etc/jupyterlab-overrides.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Installing the project and its tools into $(VENV) (first time: about a minute)..."
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 | grep -v "is ignored: it is neither" || true
 	@$(PY) -c "import helpers, nbval, ipywidgets, jupyterlab" || (echo "Set-up failed: see the pip output above." && exit 1)
+	@# JupyterLab defaults for this environment: no "get notified about Jupyter news?" pop-up over the views.
+	@mkdir -p $(VENV)/share/jupyter/lab/settings/overrides.d
+	@cp etc/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.d/shift-invariance.json
 	@touch $(STAMP)
 
 # --allow-root only when run as root (containers, cloud machines); token auth stays on.

@@ -130,10 +130,13 @@ class LabServer:
     process group and any kernel it started.
     """
 
-    def __init__(self, source: Path = NOTEBOOK_DIR, client: str = "jupyterlab"):
+    def __init__(self, source: Path = NOTEBOOK_DIR, client: str = "jupyterlab", settings: dict | None = None):
         if client not in CLIENTS:
             raise ValueError(f"client must be one of {sorted(CLIENTS)}; got {client!r}")
         self.client = client
+        #: User settings for this server (``{"<plugin>.jupyterlab-settings" path: values}``); the default quiets
+        #: news, update checks and toasts and renders every cell.
+        self.settings = _USER_SETTINGS if settings is None else settings
         self.source = Path(source)
         self.token = secrets.token_hex(24)
         self.tmp = Path(tempfile.mkdtemp(prefix="browser-lab-"))
@@ -148,7 +151,8 @@ class LabServer:
         for nb in sorted(self.source.glob("*.ipynb")):
             shutil.copy2(nb, self.root / nb.name)
         settings = self.tmp / "user-settings"
-        for rel, values in _USER_SETTINGS.items():
+        settings.mkdir(parents=True, exist_ok=True)
+        for rel, values in self.settings.items():
             path = settings / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(values))

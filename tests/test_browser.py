@@ -302,3 +302,59 @@ def test_live_view_after_a_kernel_restart(lab, page):
     probes = bs.probe_live_views(page, name, presses=1, screenshot_dir=None, toggles=False)
     assert probes and not any(p.problems for p in probes), [p.problems for p in probes]
     assert page.evaluate(state)["watch"] == ""
+
+
+def _luminance(rgb: str) -> float:
+    import re
+
+    r, g, b = (int(v) / 255 for v in re.findall(r"\d+", rgb)[:3])
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two CSS ``rgb(...)`` colours (1 to 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_contrast_rule_tells_the_old_dark_theme_buttons_apart_from_a_fair_pair():
+    assert contrast("rgb(97, 97, 97)", "rgb(66, 66, 66)") < 2.0  # JupyterLab Dark's own chosen/unchosen buttons
+    assert contrast("rgb(25, 118, 210)", "rgb(66, 66, 66)") > 2.0
+    assert round(contrast("rgb(0, 0, 0)", "rgb(255, 255, 255)")) == 21
+
+
+@pytest.mark.skipif(not (bs.NOTEBOOK_DIR / RESTART_NOTEBOOK).exists(), reason=f"no {RESTART_NOTEBOOK}")
+def test_plain_environment_defaults_no_news_popup_and_readable_toggles_in_the_dark_theme(lab, browser_context):
+    """As `make lab` starts it (only the environment's defaults, no test settings), in the dark theme."""
+    if lab.client != "jupyterlab":
+        pytest.skip("the environment's defaults and the theme are the same in both front ends")
+    import sys
+    import time
+    from pathlib import Path
+
+    installed = Path(sys.prefix) / "share/jupyter/lab/settings/overrides.d/shift-invariance.json"
+    if not installed.exists():
+        pytest.skip("the environment was not set up by `make` (no JupyterLab overrides installed)")
+    dark = {"@jupyterlab/apputils-extension/themes.jupyterlab-settings": {"theme": "JupyterLab Dark"},
+            "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"}}
+    with bs.LabServer(bs.NOTEBOOK_DIR, settings=dark) as server:
+        page = browser_context.new_page()
+        try:
+            bs.open_notebook(page, server, RESTART_NOTEBOOK)
+            time.sleep(2)  # the news question, if any, appears shortly after start
+            toasts = page.evaluate("() => Array.from(document.querySelectorAll('.Toastify__toast, .jp-toast-message'))"
+                                   ".map(t => t.innerText)")
+            assert not any("news" in t.lower() for t in toasts), f"a news pop-up covers the page: {toasts}"
+            run = bs.run_all_cells(page, server, RESTART_NOTEBOOK)
+            assert run.live_views and not run.problems, run.problems
+            colours = page.evaluate("""() => { const g = document.querySelector('.live-view .widget-toggle-buttons');
+                const on = g.querySelector('.jupyter-button.mod-active');
+                const off = g.querySelector('.jupyter-button:not(.mod-active)');
+                return [getComputedStyle(on).backgroundColor, getComputedStyle(off).backgroundColor,
+                        document.body.dataset.jpThemeLight]; }""")
+        finally:
+            page.close()
+    on, off, light = colours
+    assert light == "false", "the dark theme did not load"
+    assert contrast(on, off) >= 2.0, f"chosen {on} and unchosen {off} toggle buttons look alike in the dark theme"

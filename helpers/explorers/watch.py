@@ -20,6 +20,9 @@ It also marks each control of the view with ``data-lm-suppress-shortcuts``
 when it takes the focus, which keeps the notebook's own keyboard shortcuts
 away from it (Notebook 7's command mode otherwise takes the arrow keys), so
 the arrow keys move a slider in JupyterLab, Notebook 7 and Voila alike.
+
+Its style sheet makes the chosen button of a toggle group stand out in the
+light and the dark theme alike (the theme's brand colour, bold, underlined).
 """
 
 from __future__ import annotations
@@ -130,6 +133,19 @@ export default { render };
 """
 
 
+#: Page styles every live view needs, loaded with the watch: a chosen toggle button that stands out in the
+#: dark theme too (JupyterLab's own colours there differ by 31 levels of grey: rgb 97 against 66).
+_CSS = """
+.live-view .widget-toggle-buttons .jupyter-button.mod-active,
+.live-view .widget-toggle-buttons .jupyter-button.mod-active:hover {
+  background: var(--jp-brand-color1, #1976d2);
+  color: var(--jp-ui-inverse-font-color0, #fff);
+  box-shadow: inset 0 -3px 0 var(--jp-ui-font-color0, #000);
+  font-weight: bold;
+}
+"""
+
+
 class KernelWatch(anywidget.AnyWidget):
     """Answers the browser's pings; the browser shows :data:`STALE_TEXT` on the view when none comes.
 
@@ -139,6 +155,7 @@ class KernelWatch(anywidget.AnyWidget):
     """
 
     _esm = _ESM
+    _css = _CSS
     timeout_ms = traitlets.Int(2000).tag(sync=True)
     stale_text = traitlets.Unicode(STALE_TEXT).tag(sync=True)
 
