@@ -246,9 +246,9 @@ print("same convolution weights in both networks:", same_start)
 # ### Follow one cat through the network
 #
 # Put the cat at column 4 (left half) and at column 16 (right half), 12
-# pixels further, and run both images through the pooling network. Twelve is
-# a multiple of 4, the total stride of the two 2x2 poolings (notebook 02):
-# that choice matters below.
+# pixels further, and run both images through the untrained pooling network
+# (seed 0). Twelve is a multiple of 4, the total stride of the two 2x2
+# poolings (notebook 02): that choice matters below.
 # `forward(x, keep=True)` keeps every layer's output in `model.activations`.
 # The weights are still random: we follow the *mechanics* first, and train in
 # section 3.
@@ -281,8 +281,10 @@ small_multiples(frames, titles, kind=(["image"] + ["magnitude"] * 4) * 2, ncols=
 # stride 4, and its features stayed away from the border, so each stage's
 # maps (all 16 channels, not only the one shown) should be *exact* shifted
 # copies: by 12 pixels at full size, 6 cells after the first pooling, 3 after
-# the second (notebooks 01 and 02). `shift` with `mode="zero"` is the one of
-# notebook 01:
+# the second (notebooks 01 and 02), whatever the weights. `shift` with
+# `mode="zero"` is the one of notebook 01. The check runs on this untrained
+# network (seed 0) and, since the claim is about any weights, on the
+# untrained networks of seeds 1 and 2 too:
 
 # %%
 for layer, cells in (("relu1", 12), ("pool1", 6), ("relu2", 6), ("pool2", 3)):
@@ -290,6 +292,15 @@ for layer, cells in (("relu1", 12), ("pool1", 6), ("relu2", 6), ("pool2", 3)):
     same = np.array_equal(moved, acts[layer][1])
     print(f"{layer}: maps of the right cat == maps of the left cat moved {cells:2d} cells right? {same}")
     assert same
+for seed in (1, 2):
+    other = make_cnn(head="gmp", seed=seed)
+    other.forward(x_pair, keep=True)
+    a = other.activations
+    same = all(np.array_equal(shift(a[layer][0], 0, cells, mode="zero"), a[layer][1])
+               for layer, cells in (("relu1", 12), ("pool1", 6), ("relu2", 6), ("pool2", 3)))
+    print(f"untrained network of seed {seed}: every stage's maps shifted exactly? {same}; "
+          f"16 global max features equal? {np.array_equal(a['gmp1'][0], a['gmp1'][1])}")
+    assert same and np.array_equal(a["gmp1"][0], a["gmp1"][1])
 
 # %% [markdown]
 # Now the two heads. The global max pooling head keeps one number per channel,
@@ -373,7 +384,8 @@ assert np.allclose(grad, softmax(z) - np.eye(4)[0]) and np.allclose(grad, numeri
 # layer, by the chain rule: each layer receives `grad_out = dL/d(output)` and
 # returns `dL/d(input)`, and a layer with weights also stores `dL/d(weight)`.
 # `model.backward` runs that chain. Check it end to end the same way as
-# above, on a small network of the same design (4 channels, 12x12 images):
+# above, on a small untrained network of the same design (4 channels, 12x12
+# images; the gradient formulas hold for any weights):
 # nudge one weight by `+eps` and `-eps`, recompute the loss, and compare the
 # slope with the stored gradient, for four weights of every parameter array.
 
@@ -684,7 +696,8 @@ for seed, r in results.items():
 # prediction (correct or WRONG), p(cat) and every logit. Watch the flatten
 # head's logits rearrange themselves as the cat crosses the dashed line,
 # while its probabilities still sum to 1; the pooled maps of both networks
-# simply move with the cat (equivariance), and the pooling head's logits
+# simply move with the cat (the layers below the head are equivariant), and
+# the pooling head's logits
 # hardly change (invariance, up to the small odd-shift effect of section 5).
 
 # %%
@@ -893,13 +906,13 @@ for s in SEEDS:
 print(f"trained gmp copies, odd shifts, all seeds: changes from {min(odd_changes):.2f} to {max(odd_changes):.2f}")
 
 # %% [markdown]
-# At every seed, the average-pooling network follows the rule exactly:
-# unchanged for `k = 0, 4, 8`, changed for every other shift. The
-# max-pooling network is unchanged for every *even* shift too. That is not a
-# contradiction but a special case: a 2x2 max pooling followed by a global
-# max is just the global max of the map before the pooling (the windows
-# cover every pixel, whichever the phase), so for this head the second
-# pooling layer does not count and the stride that matters is 2:
+# At every seed, the untrained average-pooling network follows the rule
+# exactly: unchanged for `k = 0, 4, 8`, changed for every other shift. The
+# trained max-pooling network is unchanged for every *even* shift too. That is
+# not a contradiction but a special case: a 2x2 max pooling followed by a
+# global max is just the global max of the map before the pooling (the windows
+# cover every pixel, whichever the phase), so for this head the second pooling
+# layer does not count and the stride that matters is 2:
 
 # %%
 maps = np.random.default_rng(2).random((16, 14, 14))
