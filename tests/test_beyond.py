@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from helpers.aliasing import format_seed_table, seed_table, train_to_accuracy
 from helpers.beyond import ROTATION_OBJECTS, rotation_networks, window_responses
 from helpers.checks.beyond import (
     INVARIANCE_ANSWER,
@@ -158,26 +159,43 @@ def test_shift_metrics_of_an_exactly_invariant_model():
     model = Model([Conv2D(1, 4, 3, "circular", rng=rng), ReLU(), GlobalMaxPool(), Dense(4, 4, rng=rng)])
     x, y = centred_test_set(20, noise=0.1, seed=2)
     m = shift_metrics(model, x, y)
-    assert set(m) == {"accuracy", "consistency", "p_flip", "mean_dprob"}
-    assert m["consistency"] == 1.0 and m["p_flip"] == 0.0 and m["mean_dprob"] < 1e-12
+    assert set(m) == {"accuracy", "consistency", "p_flip", "mean_dprob", "mean_dp_true"}
+    assert m["consistency"] == 1.0 and m["p_flip"] == 0.0 and m["mean_dprob"] < 1e-12 and m["mean_dp_true"] < 1e-12
     assert 0 <= m["accuracy"] <= 1
 
 
+def test_train_to_accuracy_stops_at_the_target():
+    x_val, y_val = centred_test_set(40, noise=0.25, seed=99)
+    run = train_to_accuracy("max", seed=0, target=0.5, x_val=x_val, y_val=y_val, check_every=8, max_steps=64)
+    assert run.reached and run.steps % 8 == 0 and run.val_accuracy >= 0.5
+    never = train_to_accuracy("max", seed=0, target=1.0, x_val=x_val, y_val=y_val, check_every=4, max_steps=8,
+                              channels=2)
+    assert not never.reached and never.steps == 8
+
+
 @pytest.fixture(scope="module")
-def trained():
-    return {pool: train_everywhere(pool) for pool in ("max", "maxblur")}
+def seed0():
+    return seed_table(seeds=(0,))
 
 
-def test_blur_pooling_is_more_consistent(trained):
-    assert train_everywhere("max") is trained["max"]  # cached
+def test_blur_pooling_at_matched_accuracy_moves_the_probabilities_less(seed0):
+    """What notebook 05 states for every seed, checked on seed 0; the notebook checks seeds 0-4."""
+    mx, bl = seed0["max", 0], seed0["maxblur", 0]
+    assert mx["reached"] and bl["reached"] and bl["steps"] > mx["steps"]  # blur pooling learns more slowly
+    assert bl[0.25]["mean_dp_true"] < mx[0.25]["mean_dp_true"] / 2
+    assert bl[0.25]["p_flip"] <= mx[0.25]["p_flip"]
+    text = format_seed_table(seed0, 0.25)
+    assert text.splitlines()[1].split()[:3] == ["0", "max", "pool"] and len(text.splitlines()) == 3
+
+
+def test_the_old_seed0_claims_are_not_laws():
+    """The figures notebook 05 used to state as laws (flip ratio 4.5, consistency 87.0% -> 92.5%) came from
+    one seed, and from networks compared after the same number of steps, where max-blur pooling is the less
+    accurate one. The notebook no longer trains that way; this keeps the reason on record."""
     x, y = centred_test_set(200, noise=0.25, seed=7)
-    mx, bl = (shift_metrics(trained[p], x, y) for p in ("max", "maxblur"))
-    assert bl["p_flip"] < mx["p_flip"] and bl["consistency"] > mx["consistency"]
-    assert bl["mean_dprob"] < mx["mean_dprob"]
-    x, y = centred_test_set(200, noise=0.05, seed=7)
-    clean = [shift_metrics(trained[p], x, y) for p in ("max", "maxblur")]
-    assert all(c["accuracy"] >= 0.95 and c["consistency"] >= 0.95 for c in clean)
-    assert clean[1]["mean_dprob"] < clean[0]["mean_dprob"]
+    mx, bl = (shift_metrics(train_everywhere(p), x, y) for p in ("max", "maxblur"))
+    assert bl["accuracy"] < mx["accuracy"]  # same steps: the blur network is behind
+    assert bl["mean_dp_true"] < mx["mean_dp_true"]
 
 
 # --------------------------------------------------------------------------
@@ -205,6 +223,12 @@ def test_blur_pooling_is_more_consistent(trained):
     (lambda: position_readout("zero", n_train=0), ValueError, "n_train must be a positive integer"),
     (lambda: distinct_positions(np.zeros((2, 2))), ValueError, "3 dimensions"),
     (lambda: train_everywhere("avg"), ValueError, "pool must be one of"),
+    (lambda: train_to_accuracy("blur"), ValueError, "pool must be one of"),
+    (lambda: train_to_accuracy(target=1.5), ValueError, r"target must be a number in \(0, 1\]"),
+    (lambda: train_to_accuracy(x_val=np.zeros((2, 1, 28, 28))), ValueError, "given together"),
+    (lambda: seed_table(seeds=()), ValueError, "seeds must not be empty"),
+    (lambda: shift_metrics(Model([GlobalAvgPool()]), np.zeros((1, 1, 8, 8)), [0.5]), TypeError,
+     "integer class labels"),
     (lambda: centred_test_set(5, margin=10), ValueError, "margin must be in 0..9"),
     (lambda: shift_metrics("model", np.zeros((1, 1, 8, 8)), [0]), TypeError, "model must be"),
     (lambda: shift_metrics(Model([GlobalAvgPool()]), np.zeros((2, 1, 8, 8)), [0]), ValueError,
@@ -353,6 +377,8 @@ def test_check_lift_accepts_reference_and_rejects_wrong_answers():
         "last axis": lambda x, w: np.moveaxis(reference_lift(x, w), 0, -1),
         "shape": lambda x, w: reference_lift(x, w)[:3],
         "raised": lambda x, w: x @ w,
+        "assume a 3x3 kernel": lambda x, w: np.stack([conv2d(x, np.rot90(w, r)[:3, :3], padding="circular")
+                                                      for r in range(4)]),
     }
     for hint, wrong in cases.items():
         result = check_lift.grade(wrong)

@@ -254,6 +254,7 @@ def test_check_softmax_prints_no_warning(recwarn, capsys):
     (lambda x, g: g[..., :2], "shape of x"),
     (lambda x, g: None, "returned None"),
     (lambda x, g: 2 * g * (x > 0), "grad_out * (x > 0)"),
+    (lambda x, g: g * (x >= 0), "at exactly x == 0"),  # passed before the checker tried x == 0
 ])
 def test_check_relu_backward_rejects_typical_mistakes(answer, hint):
     result = check_relu_backward.grade(answer)
@@ -291,7 +292,28 @@ def loop_maxpool_backward(x, g):
     return out
 
 
+def square_reshape_maxpool_backward(x, g):
+    """Takes the width from the height: right for square inputs only."""
+    n, c, h, _ = x.shape
+    win = x.reshape(n, c, h // 2, 2, h // 2, 2)
+    mask = win == win.max(axis=(3, 5), keepdims=True)
+    return (mask * g[:, :, :, None, :, None]).reshape(x.shape)
+
+
+def square_loop_maxpool_backward(x, g):
+    """Loops over the columns with the row count: right for square inputs only."""
+    out = np.zeros_like(x)
+    for n, c, i in np.ndindex(g.shape[:3]):
+        for j in range(min(g.shape[2], g.shape[3])):
+            window = x[n, c, 2 * i:2 * i + 2, 2 * j:2 * j + 2]
+            a, b = np.unravel_index(np.argmax(window), (2, 2))
+            out[n, c, 2 * i + a, 2 * j + b] = g[n, c, i, j]
+    return out
+
+
 @pytest.mark.parametrize(("answer", "hint"), [
+    (square_reshape_maxpool_backward, "raised ValueError"),  # both passed while the checker tried only 6x6
+    (square_loop_maxpool_backward, "gives a wrong gradient"),
     (lambda x, g: _up(g) / 4, "AVERAGE pooling"),
     (lambda x, g: _up(g), "all four pixels"),
     (lambda x, g: (x == _up(max_pool2d(x, 2))).astype(float), "did not multiply by grad_out"),
@@ -327,6 +349,15 @@ def test_check_accuracy_prediction_compares_an_honest_guess():
     assert "each within 0.15" in close.message
     far = check_accuracy_prediction.grade({"flatten": 0.95, "gmp": 0.95}, MEASURED)
     assert far.passed and "off by more than 0.15" in far.message
+    assert close.message.startswith("guess recorded.")  # PASS means the guess was made, not that it was right
+
+
+def test_check_accuracy_prediction_compares_with_the_range_over_seeds():
+    over_seeds = {"flatten": [0.3075, 0.2825, 0.25], "gmp": [1.0, 1.0, 1.0]}
+    close = check_accuracy_prediction.grade({"flatten": 0.1, "gmp": 0.9}, over_seeds)
+    assert "measured 0.25 to 0.31 over 3 seeds" in close.message and "each within 0.15" in close.message
+    far = check_accuracy_prediction.grade({"flatten": 0.5, "gmp": 0.9}, over_seeds)
+    assert "off by more than 0.15" in far.message  # 0.5 is 0.19 above the highest seed
 
 
 @pytest.mark.parametrize(("prediction", "status", "hint"), [

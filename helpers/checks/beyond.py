@@ -10,7 +10,9 @@ from .core import checker, fail, ok, todo
 
 __all__ = ["check_lift", "check_invariance_prediction", "INVARIANCE_QUESTION", "INVARIANCE_ANSWER"]
 
-_CASES = [(6, 6), (7, 7), (5, 8)]
+#: (image shape, kernel size): square and non-square images, and a 5x5 kernel, which an answer that
+#: assumes 3x3 kernels (padding 1, three offsets) gets wrong.
+_CASES = [((6, 6), 3), ((7, 7), 3), ((5, 8), 3), ((9, 9), 5)]
 
 
 def _same(a, b) -> bool:
@@ -24,9 +26,9 @@ def check_lift(my_lift):
     Circular padding, output the size of the image, orientation axis first.
     """
     rng = np.random.default_rng(11)
-    for shape in _CASES:
+    for shape, k in _CASES:
         x = rng.integers(-3, 4, size=shape).astype(float)
-        w = rng.integers(-2, 3, size=(3, 3)).astype(float)
+        w = rng.integers(-2, 3, size=(k, k)).astype(float)
         want = lift(x, w, padding="circular")
         got = my_lift(x.copy(), w.copy())
         if got is None:
@@ -34,7 +36,11 @@ def check_lift(my_lift):
         got = np.asarray(got, dtype=float)
         if _same(got, want):
             continue
-        where = f"for an image of shape {shape}"
+        where = f"for an image of shape {shape} and a {k}x{k} kernel"
+        if k != 3:  # every 3x3 case passed
+            return fail(f"{where} the result is wrong, although your function is right for 3x3 kernels: does it "
+                        "assume a 3x3 kernel (padding 1, or three offsets)? Let conv2d(x, np.rot90(w, r), "
+                        "padding='circular') handle any odd size.")
         if got.shape == (*shape, 4) and _same(np.moveaxis(got, -1, 0), want):
             return fail(f"{where} you stacked the orientations on the last axis, shape {got.shape}; put them "
                         f"first: shape (4, {shape[0]}, {shape[1]}), e.g. np.stack([...], axis=0).")
@@ -65,7 +71,8 @@ def check_lift(my_lift):
                         "not the image: conv2d(x, np.rot90(w, r), padding='circular').")
         return fail(f"{where} some values are wrong: out[r] must be conv2d(x, np.rot90(w, r), "
                     "padding='circular') for r = 0, 1, 2, 3.")
-    return ok("your lifting layer matches helpers.groupconv.lift on square and non-square images.")
+    return ok("your lifting layer matches helpers.groupconv.lift on square and non-square images, "
+              "with 3x3 and 5x5 kernels.")
 
 
 #: The prediction exercise: two architectures and three transformations.

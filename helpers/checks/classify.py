@@ -133,7 +133,15 @@ def check_relu_backward(my_relu_backward):
     got = _backward_of(my_relu_backward, "my_relu_backward", x, g)
     want = _numeric_grad(lambda v: float((np.maximum(v, 0) * g).sum()), x.copy())
     if np.allclose(got, want, atol=1e-5):
-        return ok("matches the finite-difference gradient: grad_out passes where x > 0, zero elsewhere.")
+        # The kink: at exactly x == 0 the slope is undefined, and the notebook's convention is 0.
+        x0 = np.array([[-1.0, 0.0, 2.0], [0.0, 3.0, -0.5]])
+        g0 = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        got0 = _backward_of(my_relu_backward, "my_relu_backward", x0, g0)
+        if not np.allclose(got0, g0 * (x0 > 0)):
+            return fail("right wherever x != 0, but at exactly x == 0 the gradient must be 0, as in the "
+                        "layers of helpers.tinycnn: use (x > 0), not (x >= 0).")
+        return ok("matches the finite-difference gradient: grad_out passes where x > 0, zero elsewhere "
+                  "(and at x == 0).")
     if np.allclose(got, (x > 0).astype(float), atol=1e-5):
         return fail("you returned the mask (x > 0) alone: multiply it by grad_out (the chain rule).")
     if np.allclose(got, g, atol=1e-5):
@@ -159,7 +167,7 @@ def check_maxpool_backward(my_maxpool_backward):
     got = _backward_of(my_maxpool_backward, "my_maxpool_backward", x, g)
     want = _numeric_grad(lambda v: float((max_pool2d(v, 2) * g).sum()), x.copy())
     if np.allclose(got, want, atol=1e-5):
-        return ok("matches the finite-difference gradient: each window's gradient goes to its maximum.")
+        return _maxpool_wide(my_maxpool_backward, rng)
     spread = np.repeat(np.repeat(g, 2, axis=2), 2, axis=3)
     is_max = (x == np.repeat(np.repeat(max_pool2d(x, 2), 2, axis=2), 2, axis=3)).astype(float)
     if np.allclose(got, spread / 4, atol=1e-5):
@@ -180,11 +188,33 @@ def check_maxpool_backward(my_maxpool_backward):
                 "pixel that was the maximum of that window, and give every other pixel 0.")
 
 
+def _maxpool_wide(my_maxpool_backward, rng):
+    """The second test of :func:`check_maxpool_backward`: an input that is not square, (1, 3, 4, 8)."""
+    x = rng.permutation(3 * 4 * 8).reshape(1, 3, 4, 8).astype(float) / 10  # no ties
+    g = rng.standard_normal((1, 3, 2, 4))
+    try:
+        got = _backward_of(my_maxpool_backward, "my_maxpool_backward", x, g)
+    except _Hint:
+        raise
+    except Exception as exc:  # e.g. a reshape that uses H for W: a hint rather than a bare error
+        raise _Hint(f"square inputs work, but an input of shape {x.shape} (H = 4, W = 8) raised "
+                    f"{type(exc).__name__}: {exc}. Take H and W from x.shape separately.") from None
+    want = _numeric_grad(lambda v: float((max_pool2d(v, 2) * g).sum()), x.copy())
+    if not np.allclose(got, want, atol=1e-5):
+        return fail(f"square inputs work, but an input of shape {x.shape} (H = 4, W = 8) gives a wrong "
+                    "gradient: take H and W from x.shape separately, and keep rows and columns apart.")
+    return ok("matches the finite-difference gradient, for square and non-square inputs: each window's "
+              "gradient goes to its maximum.")
+
+
 @checker
 def check_accuracy_prediction(prediction, measured):
     """``prediction`` maps each head to a guessed accuracy on the right; ``measured`` holds the real ones.
 
-    Any honest guess passes once filled in; the message compares it with the measurement.
+    ``measured[head]`` is one accuracy, or a sequence of them (one per seed):
+    the guess is then compared with their range. Any honest guess is
+    recorded as done (the exercise is to guess before running); the message
+    says how far it was from the measurement.
     """
     if not isinstance(prediction, dict) or set(prediction) != set(measured):
         return fail(f"give a dict with one accuracy (a number from 0 to 1) per head, with the keys "
@@ -200,9 +230,13 @@ def check_accuracy_prediction(prediction, measured):
     lines = []
     close = True
     for head in sorted(measured):
-        gap = abs(float(prediction[head]) - measured[head])
+        values = np.atleast_1d(np.asarray(measured[head], dtype=float))
+        lo, hi = float(values.min()), float(values.max())
+        guess = float(prediction[head])
+        gap = max(lo - guess, guess - hi, 0.0)  # the distance from the measured range
         close &= gap <= 0.15
-        lines.append(f"{head}: you said {float(prediction[head]):.2f}, measured {measured[head]:.2f}")
+        got = f"{lo:.2f}" if values.size == 1 else f"{lo:.2f} to {hi:.2f} over {values.size} seeds"
+        lines.append(f"{head}: you said {guess:.2f}, measured {got}")
     verdict = ("each within 0.15 of the measurement" if close else
                "at least one guess is off by more than 0.15: read on to see why")
-    return ok("; ".join(lines) + f" ({verdict}).")
+    return ok("guess recorded. " + "; ".join(lines) + f" ({verdict}).")

@@ -28,7 +28,17 @@ All arithmetic is float64 and every random number comes from a seeded
 training run, bit for bit (on the same machine and numpy build).
 """
 
-from .experiments import HEADS, POOLS, LeftRightResult, left_right_experiment, make_cnn, probability_vs_column
+from .experiments import (
+    DATA_COST_RUNS,
+    HEADS,
+    POOLS,
+    LeftRightResult,
+    data_cost_experiment,
+    left_right_experiment,
+    logit_change_vs_shift,
+    make_cnn,
+    probability_vs_column,
+)
 from .layers import Conv2D, Dense, Flatten, Layer, ReLU, SoftmaxCrossEntropy
 from .model import SGD, Adam, Model, Parameter, check_classifier
 from .pool_layers import BlurPool2D, GlobalAvgPool, GlobalMaxPool, MaxBlurPool2D, MaxPool2D
@@ -59,5 +69,8 @@ __all__ = [
     "make_cnn",
     "LeftRightResult",
     "left_right_experiment",
+    "DATA_COST_RUNS",
+    "data_cost_experiment",
     "probability_vs_column",
+    "logit_change_vs_shift",
 ]

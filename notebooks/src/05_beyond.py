@@ -32,6 +32,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from helpers.aliasing import POOL_NAMES, format_seed_table, seed_table
 from helpers.beyond import rotation_networks
 from helpers.checks.beyond import (
     INVARIANCE_QUESTION,
@@ -61,8 +62,7 @@ from helpers.positions import (
     corner_table,
     distinct_positions,
     position_readout,
-    shift_metrics,
-    train_everywhere,
+    trained_corner_net,
 )
 from helpers.sprites import CLASSES, cat_at
 from helpers.tinycnn import Conv2D, GlobalAvgPool, MaxPool2D, Model, ReLU
@@ -128,21 +128,28 @@ small_multiples(examples, [f"{c}, gap {g}" for g in (0, 2) for c in CORNERS], ki
 # left (or bottom and right) border, gap 0. Right pair: 2 pixels of background
 # between the cat and the border, gap 2.*
 #
-# Test accuracy on 400 fresh images, for three random seeds (each seed draws
+# Test accuracy on 400 fresh images, for five random seeds (each seed draws
 # other initial weights and other training images). "zero" is zero padding
 # (`"zero"`); "gap" is the cat's distance from the border in pixels; the 5x5
 # row uses filters that reach 2 pixels from their centre instead of 1. Chance
 # is 50%.
 
 # %%
-table, corner_acc = corner_table()
+table, corner_acc = corner_table(seeds=(0, 1, 2, 3, 4))
+print(f"noise {trained_corner_net('zero', 0, 3, 0).settings['noise']}, test accuracy:")
 print(table)
 
 # %%
 means = {key: np.mean(v) for key, v in corner_acc.items()}
 assert means[("zero", 3, 0)] > 0.9 and means[("zero", 5, 1)] > 0.9
 assert all(abs(means[key] - 0.5) < 0.05 for key in [("zero", 3, 2), ("circular", 3, 0)])
-assert 0.55 < means[("zero", 3, 1)] < 0.8
+assert min(corner_acc["zero", 3, 0] + corner_acc["zero", 5, 1]) == 1.0  # 100% at every seed
+assert all(abs(a - 0.5) < 0.06 for key in [("zero", 3, 2), ("circular", 3, 0)] for a in corner_acc[key])
+assert 0.55 < means[("zero", 3, 1)] < 0.8 and max(corner_acc["zero", 3, 1]) < 0.75
+assert min(corner_acc["zero", 3, 1]) < 0.55 < max(corner_acc["zero", 3, 1])  # chance at some seed, not at all
+gap1 = corner_acc["zero", 3, 1]
+print(f"zero padding, 3x3, gap 1: from {min(gap1):.1%} (seed {int(np.argmin(gap1))}) "
+      f"to {max(gap1):.1%} (seed {int(np.argmax(gap1))})")
 print("learnable (mean > 90%):", [key for key, m in means.items() if m > 0.9])
 print("chance (mean within 5 points of 50%):", [key for key, m in means.items() if abs(m - 0.5) < 0.05])
 
@@ -155,16 +162,19 @@ print("chance (mean within 5 points of 50%):", [key for key, m in means.items() 
 # still loses windows at gap 1. Move the cat 2 pixels away from the 3x3
 # filters, or pad circularly, and the network is at chance.
 #
-# Gap 1 with 3x3 filters lies in between: every window that sees the cat
-# exists, yet the network is right about 60% to 70% of the time, depending on
-# the seed (mean 64.7%). The windows centred on the image's outer row and
-# column see the cat *and* one pixel of padding, and the padding is the only
-# place in the image without noise. Take the noise away and the cue is gone: padding then looks
-# exactly like background, and the two corners give the same features.
+# Gap 1 with 3x3 filters lies in between, and there the seed decides. Every
+# window that sees the cat exists, but the windows centred on the image's
+# outer row and column see the cat *and* one pixel of padding, and the
+# padding is the only place in the image without noise: a weak cue. The
+# trained network found it at some seeds (69.8% at seed 0) and not at others
+# (49.0% at seed 4, chance). All that holds at every seed is that it stays
+# far from perfect. Take the noise away and the cue is gone: padding then
+# looks exactly like background, and the two corners give the same features
+# (test accuracy exactly 50% at every seed).
 
 # %%
-no_noise = [corner_experiment("zero", gap=1, k=3, seed=s, noise=0.0).test_accuracy for s in (0, 1, 2)]
-assert no_noise == [0.5, 0.5, 0.5]
+no_noise = [corner_experiment("zero", gap=1, k=3, seed=s, noise=0.0).test_accuracy for s in (0, 1, 2, 3, 4)]
+assert no_noise == [0.5] * 5
 print("zero padding, 3x3, gap 1, no noise: test accuracy", [f"{a:.1%}" for a in no_noise])
 
 # %% [markdown]
@@ -211,6 +221,7 @@ for padding, corner, gap in [("zero", "top-left", 0), ("zero", "bottom-right", 0
     titles += [f"{padding}, {corner}, gap {gap}", f"p({corner}) = {s['probs'][CORNERS.index(corner)]:.2f}"]
     marks += [None, s["seen"]]
     lost.append(s["lost"] if padding == "zero" and s["lost_value"] > s["seen_value"] else None)
+print("\n".join(f"{titles[2 * j]}: {titles[2 * j + 1]}" for j in range(4)))
 fig = small_multiples(frames, titles, kind=["image", "magnitude"] * 4, ncols=4, markers=marks, panel=2.0)
 for i, ax in enumerate(fig.axes):  # the image's border, and the lost responses, as in the live view
     ax.add_patch(Rectangle((0.5, 0.5), 28, 28, fill=False, edgecolor="tab:orange"))
@@ -355,106 +366,145 @@ fig
 # matter for a trained classifier?
 #
 # We take notebook 04's network with its global max pooling head (16 channels,
-# two conv-ReLU-pool stages, zero padding) and train it on the four sprites
-# placed anywhere on the canvas (1024 images with noise 0.05, 32 Adam steps,
-# seed 0), twice: with 2x2 max pooling, and with Zhang's MaxBlurPool (a
-# stride-1 2x2 max, then the `[1, 4, 6, 4, 1]` blur and subsampling). The blur
-# has fixed weights, so both networks have the same number of parameters.
+# two conv-ReLU-pool stages, zero padding) and train it to name the four
+# sprites placed anywhere on the canvas, twice: with 2x2 max pooling, and with
+# Zhang's MaxBlurPool (a stride-1 2x2 max, then the `[1, 4, 6, 4, 1]` blur and
+# subsampling). The blur has fixed weights, so both networks have the same
+# number of parameters. The images carry more noise than in notebook 04
+# (standard deviation 0.25 instead of 0.05), so that many of them lie near a
+# *decision boundary*: two classes almost tied for the largest probability,
+# where a small change of the input can change the answer.
+#
+# Two precautions make the comparison fair. First, the blur-pooling network
+# learns more slowly. Stopped after the same number of steps it would be the
+# less accurate one, with more images near a tie, and we would be comparing
+# training time, not pooling. So each network is trained (Adam, batches of 32
+# fresh images) until its accuracy on 200 validation images reaches 85%,
+# checked every 8 steps (`helpers.aliasing.train_to_accuracy`); the table below
+# prints how many steps that took. Second, one pair of networks proves
+# little: the answers that flip are a few per cent of a few hundred images,
+# and that count moves from one seed to the next. So we train a pair for
+# each of 5 seeds (each seed draws other initial weights and other training
+# images).
 
 # %%
-models = {"max pool": train_everywhere("max"), "max-blur pool": train_everywhere("maxblur")}
+runs = seed_table(seeds=(0, 1, 2, 3, 4), target=0.85)
+models = {POOL_NAMES[pool]: runs[pool, 0]["model"] for pool in POOL_NAMES}  # the pair of seed 0
 print("parameters:", {name: model.n_params() for name, model in models.items()})
+print("training, validation and test images: noise 0.25 (notebook 04: 0.05)")
+print("every network reached 85% validation accuracy:", all(row["reached"] for row in runs.values()))
+assert all(row["reached"] for row in runs.values())
 
 # %% [markdown]
-# A small example first. Among noisy test images (noise 0.25, five times the
-# training noise), take the first one whose answer from the max-pooling network
-# changes when the image moves 1 pixel to the right. Shift it right by 0 to 4
-# pixels and print each network's probability for its true class, and its
-# top-1 class (the class with the largest probability). All shifts in this
-# section are circular: the noise that leaves one side comes back on the
+# A small example first, with the pair of seed 0. Among 200 test images (new
+# ones, noise 0.25), take the first one whose answer from the max-pooling
+# network changes when the image moves 1 pixel to the right. Shift it right by
+# 0 to 4 pixels and print each network's probability for its true class, and
+# its top-1 class (the class with the largest probability). All shifts in
+# this section are circular: the noise that leaves one side comes back on the
 # other, and the sprite never reaches the border.
 
 # %%
-x_noisy, y_noisy = centred_test_set(200, noise=0.25, seed=7)
-top = models["max pool"].predict(x_noisy)
-flips = models["max pool"].predict(shift(x_noisy, 0, 1)) != top
+x_test, y_test = centred_test_set(200, noise=0.25, seed=7)
+top = models["max pool"].predict(x_test)
+flips = models["max pool"].predict(shift(x_test, 0, 1)) != top
 i = int(np.flatnonzero(flips)[0])
-print(f"image {i}, a {CLASSES[y_noisy[i]]}:")
+print(f"image {i}, a {CLASSES[y_test[i]]}:")
+example = {}
 for name, model in models.items():
-    probs = model.predict_proba(np.stack([shift(x_noisy[i], 0, k) for k in range(5)]))
+    probs = example[name] = model.predict_proba(np.stack([shift(x_test[i], 0, k) for k in range(5)]))
     classes = [CLASSES[c] for c in probs.argmax(axis=1)]
-    print(f"  {name:<14} p(true class) for shifts 0..4: {np.round(probs[:, y_noisy[i]], 3)}  top-1: {classes}")
+    print(f"  {name:<14} p(true class) for shifts 0..4: {np.round(probs[:, y_test[i]], 3)}  top-1: {classes}")
+p_max, p_blur = example["max pool"][:, y_test[i]], example["max-blur pool"][:, y_test[i]]
+even_odd = max(abs(p_max[2] - p_max[0]), abs(p_max[4] - p_max[0]), abs(p_max[3] - p_max[1]))
+print(f"max pool: largest difference between shifts of the same parity {even_odd:.3f}, "
+      f"between shifts 0 and 1 {abs(p_max[1] - p_max[0]):.3f}")
+print(f"max-blur pool: largest change from shift 0 {np.abs(p_blur - p_blur[0]).max():.3f}")
+assert even_odd < abs(p_max[1] - p_max[0]) / 2 and np.abs(p_blur - p_blur[0]).max() < even_odd
+assert len(set(example["max-blur pool"].argmax(axis=1))) == 1 and len(set(example["max pool"].argmax(axis=1))) == 2
 
 # %% [markdown]
 # The max-pooling network gives one set of numbers for even shifts and
-# another for odd ones (equal to the three decimals printed), and for this
-# image even its answer alternates. That is the polyphase identity of
-# notebook 02 at work: an even shift moves the first pooled map by whole
-# cells, an odd one makes it keep another grid of pixels (the global max on
-# top makes the second pooling's grid irrelevant). The blur-pooling network's
-# probability moves by at most 0.03, yet its answer changes at shift 1: this
-# image sits almost on a tie between plus and x, so even a small move can tip
-# it. One image proves little; two measures turn this into statistics:
+# another for odd ones, and for this image its answer alternates between x
+# and plus. That is the polyphase identity of notebook 02 at work: an even
+# shift moves the first pooled map by whole cells, an odd one makes it keep
+# another grid of pixels (a global max of a max-pooled map is the global max
+# of the map before pooling, so the second pooling's grid does not matter).
+# The even shifts are not exactly equal, because the noise that wraps around
+# meets the zero padding at the border. The blur-pooling network's
+# probability barely moves (numbers printed above), and its answer stays x.
+# One image proves little.
 #
-# - **consistency** (Zhang 2019): the fraction of images whose top-1 class is
-#   the same for two random shifts of the image (here each shift is drawn from
-#   -4 to 4 pixels in each direction);
-# - **P(flip)**: the probability that a 1-pixel shift (down or right) changes
-#   the top-1 class (Azulay & Weiss 2019), and **mean |dp|**, the mean absolute
-#   change of the probability of the predicted class under those shifts.
+# Two measures turn this into statistics, and a third is steadier than both:
 #
-# On 200 test images like the training ones (noise 0.05), and on 200 much
-# noisier ones (noise 0.25), where many images lie near a *decision boundary*
-# (two classes almost tied for the largest probability):
+# - **mean |dp|**: the mean absolute change of the probability of the *true*
+#   class when the image moves 1 pixel (down, or right), over all test
+#   images. Every image contributes, not only the few near a tie;
+# - **P(flip)**: the probability that such a 1-pixel shift changes the top-1
+#   class, the measure of Azulay & Weiss (2019);
+# - **consistency**: the fraction of images whose top-1 class is the same
+#   for two random shifts of the image (here each shift is drawn from -4 to 4
+#   pixels in each direction), the measure of Zhang (2019).
+#
+# On the 200 test images, for each seed (steps: Adam steps until 85%
+# validation accuracy; accuracy: on the unshifted test images):
 
 # %%
-x_clean, y_clean = centred_test_set(200, noise=0.05, seed=7)
-lines = [f"{'network':<14} {'test noise':>10} {'accuracy':>9} {'consistency':>12} {'P(flip)':>8} {'mean |dp|':>10}"]
-metrics = {}
-for noise, (x, y) in ((0.05, (x_clean, y_clean)), (0.25, (x_noisy, y_noisy))):
-    for name, model in models.items():
-        m = metrics[name, noise] = shift_metrics(model, x, y, max_shift=4, seed=0)
-        lines.append(f"{name:<14} {noise:>10} {m['accuracy']:>9.1%} {m['consistency']:>12.1%} "
-                     f"{m['p_flip']:>8.1%} {m['mean_dprob']:>10.3f}")
-print("\n".join(lines))
+print(format_seed_table(runs, 0.25))
 
 # %%
-mx, bl = {n: metrics["max pool", n] for n in (0.05, 0.25)}, {n: metrics["max-blur pool", n] for n in (0.05, 0.25)}
-assert all(m[0.05]["consistency"] == 1 and m[0.05]["p_flip"] == 0 for m in (mx, bl))
-assert bl[0.05]["mean_dprob"] < 0.6 * mx[0.05]["mean_dprob"] and bl[0.25]["mean_dprob"] < mx[0.25]["mean_dprob"]
-assert bl[0.25]["p_flip"] < mx[0.25]["p_flip"] / 2 and bl[0.25]["consistency"] > mx[0.25]["consistency"]
-print(f"clean images: no answer changes; blur pooling moves the probabilities "
-      f"{mx[0.05]['mean_dprob'] / bl[0.05]['mean_dprob']:.1f} times less")
-print(f"noisy images: a 1-pixel shift flips the max-pooling network "
-      f"{mx[0.25]['p_flip'] / bl[0.25]['p_flip']:.1f} times as often as the blur-pooling one")
+seeds = (0, 1, 2, 3, 4)
+mx = [runs["max", s][0.25] for s in seeds]
+bl = [runs["maxblur", s][0.25] for s in seeds]
+ratio = [m["mean_dp_true"] / b["mean_dp_true"] for m, b in zip(mx, bl)]
+assert min(ratio) > 2
+print(f"mean |dp|: lower with blur pooling at {sum(r > 1 for r in ratio)} of 5 seeds, "
+      f"by a factor of {min(ratio):.1f} to {max(ratio):.1f}")
+assert all(b["p_flip"] <= m["p_flip"] for m, b in zip(mx, bl))
+print(f"P(flip): max pool {min(m['p_flip'] for m in mx):.1%} to {max(m['p_flip'] for m in mx):.1%}, "
+      f"max-blur pool {min(b['p_flip'] for b in bl):.1%} to {max(b['p_flip'] for b in bl):.1%}; "
+      f"lower with blur pooling at {sum(b['p_flip'] < m['p_flip'] for m, b in zip(mx, bl))} of 5 seeds")
+higher = sum(b["consistency"] > m["consistency"] for m, b in zip(mx, bl))
+lower = sum(b["consistency"] < m["consistency"] for m, b in zip(mx, bl))
+assert 0 < higher < 5 and lower > 0
+print(f"consistency: higher with blur pooling at {higher} of 5 seeds, lower at {lower}")
+print(f"test accuracy: max pool {min(m['accuracy'] for m in mx):.1%} to {max(m['accuracy'] for m in mx):.1%}, "
+      f"max-blur pool {min(b['accuracy'] for b in bl):.1%} to {max(b['accuracy'] for b in bl):.1%}")
 
 # %% [markdown]
-# On images like the training ones, neither network ever changes its answer:
-# the sprites are easy and every probability is far from a tie. The
-# probabilities still move, and blur pooling halves how much (mean |dp| 0.032
-# against 0.016). On the noisy images, where answers are closer to a tie, a
-# 1-pixel shift flips the max-pooling network's answer 4.5 times as often as
-# the blur-pooling network's. Blur pooling did not make this network more
-# *accurate*: on the noisy images it is less accurate (69.0% against 78.5%;
-# both networks were trained for only 32 steps, on images with noise 0.05).
-# It made it more *consistent*.
+# What holds at every seed: blur pooling moves the true-class probability
+# much less under a 1-pixel shift (mean |dp| 4.3 to 7.0 times smaller), and
+# it flips no more answers than max pooling. What varies: how many fewer
+# flips (at seed 3 the two are almost equal, 3.8% against 4.0%, while at
+# seed 0 it is 2.5% against 15.0%), and the consistency, which is higher
+# with blur pooling at 3 of the 5 seeds and lower at 2. Consistency and
+# P(flip) count only answers that change, and with 200 images a handful of
+# images near a tie decides them; mean |dp| uses every image, and shows the
+# effect at every seed. Both networks of each pair reached the same
+# validation accuracy, and their test accuracies overlap, so the difference
+# is not one of training time. Blur pooling did not make the network
+# invariant (mean |dp| is not 0): it made it less sensitive to shifts.
 #
-# The published figures on ImageNet tell the same story at scale. Zhang (ICML
-# 2019) measured consistency under random shifts: ResNet50 89.20% -> 91.31%
-# with the `[1, 4, 6, 4, 1]` blur, VGG16 88.52% -> 90.19%, AlexNet 78.18% ->
-# 82.51%, while accuracy also rose slightly (ResNet50 76.16% -> 77.04%). In
-# other words, even the best of these networks gives two shifted copies of the
-# same image different answers for about one image in ten. Azulay & Weiss (JMLR
-# 2019) showed that a 1-pixel shift changes the top-1 class of modern networks
-# with a probability of the order of 30% (as later work summarises their
-# results), and traced it to subsampling that ignores the sampling theorem
-# (the aliasing of notebook 02). These are published numbers, not measured
-# here.
+# On ImageNet, with 50,000 validation images, a small gain in consistency is
+# measurable. Zhang (2019, ICML) replaced the downsampling layers of standard
+# networks (max pooling, strided convolutions, average pooling) by blurred
+# versions and measured how often two random 224x224 crops of an image get
+# the same top-1 class. The figures below are those of the README of the
+# paper's repository (github.com/adobe/antialiased-cnns), which updates the
+# paper's table; for the `[1, 4, 6, 4, 1]` blur: consistency of ResNet50
+# 89.20% -> 91.31%, VGG16 88.52% -> 90.19%, AlexNet 78.18% -> 82.51%, while
+# accuracy also rose slightly (ResNet50 76.16% -> 77.04%). Even the best of
+# these networks gives two shifted copies of the same image different answers
+# for about one image in ten.
 #
-# Our numbers are not comparable one to one (four sprites instead of a thousand
-# classes, a network trained for seconds), but they point the same way: on the
-# noisy images blur pooling raises the consistency from 87.0% to 92.5% and
-# lowers P(flip) from 15.8% to 3.5%.
+# Azulay & Weiss (JMLR 2019) pasted downscaled ImageNet images onto a larger
+# black canvas and moved them one pixel at a time: the top-1 class of VGG16,
+# ResNet50 and InceptionResNetV2 changed often, more often the deeper the
+# network. They traced it to subsampling that ignores the sampling theorem
+# (the aliasing of notebook 02), and found that data augmentation teaches
+# invariance only for images that resemble typical training images. These
+# are published findings, not measured here; our sprites and four classes are
+# not comparable one to one with a thousand ImageNet classes.
 #
 # ## 4. Beyond translations: sharing weights over rotations
 #
@@ -745,7 +795,7 @@ for name, net in (("A", net_a), ("B", net_b)):
 # equivariant layers). The breaks are small perturbations of the features: they
 # change the answer only for images that already lie close to a decision
 # boundary, the uncertain ones. Most images are far from one, so their top-1
-# class survives a shift, as the clean test images in section 3 did. The
+# class survives a shift, as most test images in section 3 did. The
 # failures matter where robustness matters (a classifier that flips on a 1-pixel
 # shift is easy to fool) and where position should *not* be used: the corner
 # experiment of section 1 shows how easily a network picks up a cue, the border,
@@ -759,17 +809,19 @@ for name, net in (("A", net_a), ("B", net_b)):
 #
 # - Zero padding makes the border visible. A network whose global max pool
 #   throws away where each response was still learns which corner a cat is
-#   in (100%) while windows that would see the cat fall outside the image;
-#   one pixel further it does better than chance (about 65%), from the
-#   padding seen next to the cat. Further away, or with circular padding, it
-#   is at chance (50%).
+#   in (100.0% at every seed) while windows that would see the cat fall
+#   outside the image; one pixel further it finds the weak cue of the padding
+#   at some seeds and not at others (49.0% to 69.8%). Further away, or with
+#   circular padding, it is at chance at every seed.
 # - A linear readout recovers each position from the features of a random
-#   zero-padded stack (R^2 of 0.9 or more); with circular padding every
+#   zero-padded stack (R^2 of 0.90 or more); with circular padding every
 #   position has the same features (R^2 about 0).
 # - Subsampling aliases: a 1-pixel shift changes a trained max-pooling
-#   network's probabilities, and its answer on hard images. Blur pooling makes
-#   it more consistent (fewer flips, higher consistency), not invariant, as
-#   Zhang (2019) found for ImageNet networks.
+#   network's probabilities, and its answer on images near a tie. Trained to
+#   the same validation accuracy, a blur-pooling network's probabilities move
+#   4.3 to 7.0 times less (every seed of five) and it flips no more answers,
+#   but it is not invariant, and whether its consistency is higher varies
+#   with the seed.
 # - Sharing filters over the four 90-degree rotations (p4 group convolution)
 #   makes rotating the input rotate the maps and roll the orientations;
 #   pooling over orientations and positions then gives features that are
