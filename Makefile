@@ -5,6 +5,9 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8888
+# One BLAS thread: the networks multiply small matrices (faster, and the figures the notebooks print
+# are built with this setting; see conftest.py).
+export OPENBLAS_NUM_THREADS ?= 1
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: lab test lint unit notebooks-test browser bench student notebooks clean help
@@ -35,7 +38,7 @@ lab: $(STAMP)
 		--ServerApp.port=$(PORT) --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 lint: $(STAMP)
-	$(PY) -m ruff check helpers tests bench tools notebooks etc noxfile.py
+	$(PY) -m ruff check helpers tests bench tools notebooks etc noxfile.py conftest.py
 
 test: lint
 	MPLBACKEND=Agg $(PY) -m pytest -rs $(NBVAL) tests notebooks

@@ -201,11 +201,17 @@ class LiveFigure:
         return width // self.pixel_ratio, height // self.pixel_ratio
 
     def close(self) -> None:
-        """Free the figure: its artists, the cached background and the canvas buffer."""
+        """Free the figure: its artists, the cached background and the canvas with its pixel buffer.
+
+        The figure cannot be drawn again afterwards.
+        """
         self._background = None
         self._dynamic.clear()
         self._overlays.clear()
-        self.fig.clear()
+        if self.fig is not None:
+            self.fig.clear()
+        self.fig = self.canvas = None
+        self.axes = []
 
     def to_array(self) -> np.ndarray:
         """The last rendered frame as an ``(H, W, 4)`` uint8 array (for tests)."""

@@ -91,23 +91,28 @@ def test_running_the_cell_again_closes_the_previous_view(monkeypatch):
     monkeypatch.setattr(base, "_request", lambda: parent["value"])
     first, other = _Tiny(), _Tiny()  # two views made by one run of a cell: both stay
     tree = list(base._widget_tree(first.widget))
-    assert len(tree) >= 6 and all(w.comm is not None for w in tree)
+    assert len(tree) >= 12 and all(w.comm is not None for w in tree)
+    assert first.image.layout in tree and first.slider.style in tree  # layouts and styles are widgets too
     assert (first.slot, other.slot) == (("view = Tiny()", 1), ("view = Tiny()", 2))
     parent["value"] = _request("run-2", code="print('another cell')")
     elsewhere = _Tiny()  # another cell: nothing closed
     assert all(w.comm is not None for w in tree)
     parent["value"] = _request("run-3")  # the first cell again
+    first_live, first_slider = first.live, first.slider
     second = _Tiny()
     assert all(w.comm is None for w in tree), "the first view's widgets stay open"
-    assert first.live.fig.axes == [] and first.live._background is None
+    assert not any(w.model_id in widgets.Widget.widgets for w in tree if hasattr(w, "model_id"))
+    live, slider = first_live, first_slider
+    assert live.fig is None and live._background is None
+    assert first.closed and vars(first) == {"closed": True}  # nothing big is kept by Out[n]
+    assert first._repr_mimebundle_() == {"text/plain": "Tiny view (closed: the cell that made it ran again)"}
     assert other.image.comm is not None and elsewhere.image.comm is not None
-    frames = first.frames
-    first.slider.value = 3
-    assert first.frames == frames  # the closed view no longer listens
+    slider.value = 3  # the closed view no longer listens: nothing happens
     second.slider.value = 3
     assert second.frames == 2 and base._LIVE[second.slot] is second
+    slot = second.slot
     second.close()
-    assert second.slot not in base._LIVE
+    assert slot not in base._LIVE
     for view in (other, elsewhere):
         view.close()
 

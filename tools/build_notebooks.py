@@ -32,6 +32,7 @@ import nbformat
 from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kernel_env import prepare_kernel_environment  # noqa: E402
 from nbsource import SourceError, build, dumps, normalise, write  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +48,7 @@ def sources(names) -> list[Path]:
 
 def execute(nb: nbformat.NotebookNode, cwd: Path = NBDIR, timeout: int = 600) -> nbformat.NotebookNode:
     """Run ``nb`` top to bottom on a fresh ``python3`` kernel in ``cwd``; no timing metadata recorded."""
+    prepare_kernel_environment()  # the same environment as the tests' kernels: the same figures
     NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, store_widget_state=False,
                    resources={"metadata": {"path": str(cwd)}}).execute()
     return nb

@@ -21,6 +21,7 @@ readout (class ``live-view-readout``).
 from __future__ import annotations
 
 import base64
+import gc
 import html
 
 import ipywidgets as widgets
@@ -75,6 +76,7 @@ class Explorer:
             previous = _LIVE.pop(self.slot, None)
             if previous is not None and previous is not self:
                 previous.close()
+                gc.collect()  # a figure's artists refer to each other: free them now, not at the next collection
             _LIVE[self.slot] = self
         self.controls = list(controls)
         self.live = live
@@ -106,16 +108,28 @@ class Explorer:
             c.observe(self.update, names="value")
         self.update()
 
+    closed = False
+
     def close(self) -> None:
-        """Close every widget of the view and free its figure; the view no longer updates."""
+        """Close every widget of the view, free its figure and drop everything it holds.
+
+        The object itself may live on (IPython keeps a cell's result in
+        ``Out[n]``), so it keeps nothing but its title: a closed view is an
+        empty shell that says it is closed.
+        """
+        if self.closed:
+            return
         for c in getattr(self, "controls", []):
             c.unobserve(self.update, names="value")
         for w in _widget_tree(getattr(self, "widget", None)):
             w.close()
         if getattr(self, "live", None) is not None:
             self.live.close()
-        if getattr(self, "slot", None) is not None and _LIVE.get(self.slot) is self:
-            del _LIVE[self.slot]
+        slot = getattr(self, "slot", None)
+        if slot is not None and _LIVE.get(slot) is self:
+            del _LIVE[slot]
+        self.__dict__.clear()
+        self.closed = True
 
     # -- what subclasses provide -----------------------------------------
     def compute(self) -> dict:  # pragma: no cover - abstract
@@ -177,6 +191,8 @@ class Explorer:
             f"Run the notebook to move it with these controls:</p><ul>{controls}</ul></figcaption></figure>")
 
     def _repr_mimebundle_(self, **kwargs):
+        if self.closed:
+            return {"text/plain": f"{self.title} (closed: the cell that made it ran again)"}
         bundle = self.widget._repr_mimebundle_(**kwargs) or {}
         bundle["text/plain"] = f"{self.title} (live view: run the notebook in JupyterLab to move it)"
         bundle["text/html"] = self.static_html()
@@ -222,11 +238,15 @@ def _next_slot() -> tuple | None:
 
 
 def _widget_tree(widget):
-    """``widget`` and every widget below it, children first."""
+    """``widget`` and every widget below it, children first, with their layout and style widgets."""
     if widget is None:
         return
     for child in getattr(widget, "children", ()):
         yield from _widget_tree(child)
+    for part in ("layout", "style"):
+        value = getattr(widget, part, None)
+        if isinstance(value, widgets.Widget):
+            yield value
     yield widget
 
 

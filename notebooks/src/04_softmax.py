@@ -41,13 +41,6 @@
 # the network turns the first into the second.
 
 # %%
-import os
-
-# The networks here multiply small matrices: one BLAS thread is as fast as
-# several, and far faster when other programs share the processor. This must
-# run before numpy is first imported (matplotlib imports it too).
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
 # %matplotlib inline
 import numpy as np
 from matplotlib.figure import Figure

@@ -1,0 +1,53 @@
+"""Kernel memory when live-view cells run again and again, and when a whole notebook runs four times.
+
+- ``rerun_growth_<notebook>``: resident memory after every live-view cell of
+  the notebook ran 20 more times, minus after the first run (MB; target
+  <= 10 MB). ``baseline`` is the same with the release of earlier views
+  switched off (every view kept, as before views were released), measured in
+  the same run.
+- ``run_all_4x_04_softmax``: resident memory after each of four Run Alls of
+  notebook 04 in one kernel (MB; target: every one < 250 MB).
+"""
+
+from __future__ import annotations
+
+import nbformat
+from kernel_memory import NOTEBOOKS, Kernel, rerun_growth, run_all_repeated
+from timing import record
+
+RERUNS = 20
+GROWTH_TARGET_MB = 10
+RUN_ALL_TARGET_MB = 250
+
+
+def _growth_without_release(name: str) -> float:
+    with Kernel(name) as k:
+        off = nbformat.v4.new_code_cell("from helpers.explorers import base\nbase._next_slot = lambda: None")
+        k.client.execute_cell(off, 0)
+        k.run()
+        before = k.rss_mb()
+        for _ in range(RERUNS):
+            k.run(k.live_view_cells)
+        return k.rss_mb() - before
+
+
+def run():
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        if path.name.startswith("04"):
+            continue  # measured below, whole
+        r = rerun_growth(path.name, RERUNS)
+        if not r["cells"]:
+            continue
+        yield record(f"rerun_growth_{path.stem}", r["growth_mb"], "MB", baseline=_growth_without_release(path.name),
+                     reruns=RERUNS, cells=len(r["cells"]), after_first_run_mb=r["before_mb"],
+                     target=f"<= {GROWTH_TARGET_MB} MB")
+    readings = run_all_repeated("04_softmax.ipynb", 4)
+    yield record("run_all_4x_04_softmax", max(readings), "MB", readings=readings,
+                 target=f"every reading < {RUN_ALL_TARGET_MB} MB")
+
+
+if __name__ == "__main__":
+    import json
+
+    for line in run():
+        print(json.dumps(line), flush=True)
