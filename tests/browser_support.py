@@ -136,7 +136,9 @@ class LabServer:
         self.client = client
         #: User settings for this server (``{"<plugin>.jupyterlab-settings" path: values}``); the default quiets
         #: news, update checks and toasts and renders every cell.
-        self.settings = _USER_SETTINGS if settings is None else settings
+        if settings is None:  # Notebook 7 fails to load these settings ("reading 'schema'"): it gets none
+            settings = _USER_SETTINGS if client == "jupyterlab" else {}
+        self.settings = settings
         self.source = Path(source)
         self.token = secrets.token_hex(24)
         self.tmp = Path(tempfile.mkdtemp(prefix="browser-lab-"))
@@ -719,6 +721,14 @@ def probe_live_views(page, name: str, presses: int = 3, screenshot_dir: Path | N
         probe = LiveViewProbe(name, i + 1)
         probes.append(probe)
         where = f"{name}, live view {i + 1}"
+        view = page.locator(".live-view").nth(i)
+        view.scroll_into_view_if_needed()  # Notebook 7 renders outputs only once they come into view
+        try:
+            page.wait_for_function(_fn(_JS_VIEWS + """return (([name, i]) => { const v = __views(name)[i];
+                const r = v && v.querySelector('.live-view-readout');
+                return !!r && r.innerText.trim().length > 0; })(arguments[0]);"""), arg=[name, i], timeout=5000)
+        except Exception:
+            pass  # reported below as an empty readout
         info = page.evaluate(_fn(_JS_CONTROLS), [name, i])
         probe.controls = info["controls"]
         if not info["hasImage"]:
@@ -744,9 +754,7 @@ def probe_live_views(page, name: str, presses: int = 3, screenshot_dir: Path | N
                 probe.problems.append(f"{what}: no tooltip (no title attribute on the control or its label)")
             if c["unreachable"]:
                 probe.problems.append(f"{what}: {c['unreachable']} element(s) not reachable with the Tab key")
-        view = page.locator(".live-view").nth(i)
         if screenshot_dir is not None:
-            view.scroll_into_view_if_needed()
             probe.screenshot = screenshot_dir / f"{stem}-{i + 1}.png"
             view.screenshot(path=str(probe.screenshot), animations="disabled")
         if not info["hasImage"]:

