@@ -17,38 +17,61 @@
 # numpy, in the package `helpers` next to these notebooks.
 
 # %% [markdown]
+# ## Notation
+#
+# - An **image** is a 28x28 array of numbers (a *canvas*): 1 for ink, 0 for
+#   background. `cat_at(r, c)` draws a 9x9 cat on it with the cat's top-left
+#   pixel at row `r`, column `c`; rows count down, columns to the right, from 0.
+# - `shift(x, dy, dx)` moves every pixel `dy` rows down and `dx` columns right.
+#   By default it is **circular**: what leaves at one edge comes back at the
+#   opposite edge (`np.roll`); `mode="zero"` drops it and lets zeros in.
+# - A **convolution** slides a small grid of weights, the *filter*, over the
+#   image and at each position adds up weights times pixels; the grid of
+#   results, one number per position, is a **feature map**. Near the edge the
+#   filter reaches past the image, so the image is first *padded*: **circular
+#   padding** fills the missing pixels from the opposite edge, **zero padding**
+#   with zeros. Notebook 01 builds all of this from scratch.
+#
 # ## Two words
 #
-# Both words describe an **operation** `f` (a function from images to
-# something: a *feature map*, the grid of numbers a convolution layer
-# computes from an image, one per position; a number; an answer) and what it
-# does when its input is shifted. `S` is a shift of the input image.
+# Both words describe an **operation** `f`, a function from images to
+# something (a feature map, a number, an answer), and a set `G` of shifts.
 #
-# - **Equivariant**: shifting the input shifts the output by a matching amount,
+# - `f` is **equivariant to the shifts in `G`** when for each shift `S` in `G`
+#   there is an output shift `S'` such that
 #
-#   $$f(S\,x) = S'\,f(x) \quad \text{for every shift } S,$$
+#   $$f(S\,x) = S'\,f(x) \quad \text{for every input } x.$$
 #
-#   where the output shift `S'` is fixed by `S`. For a convolution that keeps
-#   the image's size, `S'` is `S` itself: shift the cat and its feature map
-#   shifts with it, by as many pixels. For a layer that keeps only every second
-#   pixel (*stride 2*, notebook 01) the map is half as large, and a shift by an
-#   even `k` gives `S'` = a shift by `k / 2`.
-# - **Invariant**: the case where `S'` does nothing, `f(S x) = f(x)`: shifting
-#   the input leaves the output unchanged. The answer "cat" should be invariant.
+#   A convolution with circular padding is equivariant to every shift, with
+#   `S'` = `S`: shift the cat and its feature map shifts with it, by as many
+#   pixels. A layer that keeps only every second pixel (*stride 2*, notebook 01)
+#   gives a map half as large; it is equivariant to the *even* shifts, with
+#   `S'` = a shift by `k / 2` for a shift by `k`.
+# - `f` is **invariant to the shifts in `G`** when `S'` does nothing:
+#   `f(S x) = f(x)` for each `S` in `G` and every input `x`. The answer "cat"
+#   should be invariant.
 #
-# Equivariance and invariance are properties of an operation, never of its
-# output: a feature map is not "equivariant"; the convolution that computed it
-# is. Many texts use the two words as if they were one; here they never are.
+# Both are promises about *every* input. A convolution with zero padding is
+# not equivariant to shifts: for a cat far enough from the border its map
+# still moves with it, but near the border it does not. An equality that holds
+# only for some inputs is said here to hold *for this input* (the map is
+# "unchanged for this input"); it is not a property of the operation. And a
+# feature map is never "equivariant": the operation that computed it is. Many
+# texts use the two words as if they were one; here they never are. Where an
+# operation is neither, we measure how much its output changes (notebook 02
+# calls this the *relative change*) and say one operation "changes less".
 #
 # A first check that runs. `feature_map` (an `f`) is a convolution with a
-# small random filter; notebook 01 explains convolution. `max_over_map` (a
-# `g`) takes the maximum over the whole feature map: the single largest number
-# in it, wherever it is. Shift the cat by `(10, 12)`: the feature map moves
-# with it (`feature_map` is equivariant, with `S' = S`), and its maximum does
-# not change (`max_over_map` is invariant). The cell checks both for three
-# random filters, drawn with seeds 0, 1 and 2 (a *seed* fixes what a random
-# number generator draws, so every run draws the same filters), and checks
-# that the map itself did change.
+# small random filter and circular padding. `max_over_map` (a `g`) takes the
+# maximum over the whole feature map: the single largest number in it,
+# wherever it is. The cat starts at `(4, 4)`; shift it by `(10, 12)`. If
+# `feature_map` is equivariant with `S' = S`, the map must move with the cat;
+# if `max_over_map` is invariant, its maximum must not change. The cell checks
+# both for three random filters, drawn with seeds 0, 1 and 2 (a *seed* fixes
+# what a random number generator draws, so every run draws the same filters),
+# and checks that the map itself did change. One input cannot prove a promise
+# about every input (notebook 01 proves this one); it can only fail to break
+# it.
 
 # %%
 # %matplotlib inline
@@ -58,11 +81,11 @@ from helpers.ops import conv2d, global_max_pool, shift
 from helpers.sprites import cat_at
 
 
-def feature_map(img, w):  # f: equivariant, with S' = S
+def feature_map(img, w):  # f: a convolution with circular padding, equivariant to every shift with S' = S
     return conv2d(img, w, padding="circular")
 
 
-def max_over_map(img, w):  # g: the maximum over the whole feature map, one number; invariant
+def max_over_map(img, w):  # g: the maximum over the whole feature map, one number; invariant to every shift
     return global_max_pool(feature_map(img, w))
 
 
@@ -83,8 +106,12 @@ for seed in (0, 1, 2):
 #
 # The stride-2 case, checked the same way: the convolution computed only at
 # every second row and column turns the 28x28 image into a 14x14 map. Shift
-# the cat by an even `k` and the map shifts by `k / 2`; shift it by an odd `k`
-# and no shift of the map gives the new one (notebook 01 shows why).
+# the cat by an even `k` and the map shifts by `k / 2`. Shift *this cat* by an
+# odd `k` and no shift of the map gives the new one, so the stride-2
+# convolution is not equivariant to odd shifts (one input where it fails is
+# enough to show that). For some other inputs an odd shift does give a moved
+# map: for a canvas inked all over, every shift gives the same map (the cell
+# checks it). Notebooks 01 and 02 show why.
 
 # %%
 for seed in (0, 1, 2):
@@ -95,19 +122,23 @@ for seed in (0, 1, 2):
     for k in (1, 3):
         out = conv2d(shift(x, 0, k), w, padding="circular", stride=2)
         assert not any(np.array_equal(out, shift(s2, a, j)) for a in range(14) for j in range(14))
-print("seeds 0, 1 and 2, stride 2: a shift by k = 2, 4, 6 moves the map by k / 2 = 1, 2, 3;",
-      "for k = 1 and 3 none of the 196 shifts of the map matches")
+        full = np.ones((28, 28))  # inked all over: every shift leaves it as it is
+        assert np.array_equal(conv2d(shift(full, 0, k), w, padding="circular", stride=2),
+                              conv2d(full, w, padding="circular", stride=2))
+print("seeds 0, 1 and 2, stride 2: shifting the cat by k = 2, 4, 6 moves the map by k / 2 = 1, 2, 3;",
+      "for the cat shifted by k = 1 and 3 none of the 196 shifts of the map matches;",
+      "for the canvas inked all over, k = 1 and 3 leave the map as it is")
 
 # %% [markdown]
 # ## The map of the course
 #
 # | notebook | question | what you will see |
 # | --- | --- | --- |
-# | `01_equivariance` | What does a convolution do when the object moves? | The feature map moves with the object, exactly; zero padding breaks this at the border. |
-# | `02_pooling` | Does max pooling make the network invariant? | The 2x2 window `[1, 0, 0, 0]`: max pooling's output stays the same while the 1 moves inside one window, and changes when it crosses the window's edge; aliasing, and blur pooling as the fix. |
+# | `01_equivariance` | What does a convolution do when the object moves? | With circular padding a convolution is equivariant to every shift: its feature map moves with the object, exactly. With zero padding that holds only for an object far enough from the border; with stride 2, only for even shifts. |
+# | `02_pooling` | Does max pooling make the network invariant? | A single 1 in a 2x2 window: max pooling's output stays the same while the 1 moves inside its window, and changes when it crosses the window's edge. Why keeping every second pixel lets a one-pixel shift change the result, and blurring before that step as the fix (both explained in 02). |
 # | `03_weight_sharing` | Why does one small filter work everywhere? | From a dense layer to a convolution: about 59,000 times fewer weights, and equivariance as a consequence of sharing them. |
 # | `04_softmax` | Where does a classifier's invariance come from? | A CNN trained in numpy on cats in the left half: with the maximum over each whole map (as `max_over_map` above) before its answer it recognises them on the right too; reading its maps pixel by pixel, it does not. Softmax adds no invariance. |
-# | `05_beyond` | Where does invariance break, and can we share weights over rotations? | Padding leaks position, stride aliasing in trained networks, and a rotation-equivariant layer. |
+# | `05_beyond` | Where does invariance break, and can we share weights over rotations? | Padding leaks position, strides in trained networks (the effect of 02), and a layer equivariant to rotations. |
 #
 # Take them in order: each builds on the one before. Each opens with what you
 # will learn and ends with a summary, exercises and further reading.

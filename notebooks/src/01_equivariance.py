@@ -1,19 +1,21 @@
 # %% [markdown]
-# # 01 · Convolution is translation-equivariant
+# # 01 · Convolution and shifts: equivariance, and where it fails
 #
 # A photo of a cat is still a photo of a cat when the cat sits a little to the
 # left. A network that recognises it should not have to learn "cat" once for
 # every position. Convolutional networks get part of the way there for free,
 # from one property of convolution: **move the input, and the feature map moves
 # the same way**. This notebook states that property precisely, checks it with
-# code, and finds the one place where it fails: the border of the image.
+# code, and finds where it fails: near the border of the image when the
+# padding is zeros, and for odd shifts when the layer has a stride of 2.
 #
 # **You will learn**
 # - what shifting an image means, circularly and with zeros coming in;
 # - how a convolution layer computes a feature map (a loop you write yourself);
 # - what *equivariant* means for an operation, and how to test it with one
 #   line of numpy;
-# - why zero padding breaks equivariance near the border, and by how much;
+# - why a convolution with zero padding is not equivariant to shifts: the map
+#   of an object near the border does not move with it;
 # - why a stride of 2 only follows even shifts (a look ahead to pooling).
 #
 # **You need** notebook `00_start_here` (how the sliders and exercises work),
@@ -114,7 +116,12 @@ check_shift(my_shift)
 # A convolution layer slides a small kernel `w` over the image. At each
 # position it multiplies the kernel with the patch under it and adds up:
 #
-# $$\text{out}[i, j] = \sum_{u, v} w[u, v]\, x[i + u, j + v].$$
+# $$\text{out}[i, j] = \sum_{u=0}^{k_h - 1} \sum_{v=0}^{k_w - 1} w[u, v]\, x[i + u, j + v],$$
+#
+# for a `kh x kw` kernel: `u` runs over its rows, `v` over its columns, and
+# `out[i, j]` is the kernel laid with its top-left corner on pixel `(i, j)`.
+# (Padding, below, moves the image so that the same sum is *centred* on
+# `(i, j)`.)
 #
 # Strictly speaking this is *cross-correlation*: a mathematician's convolution
 # would flip the kernel first. Every deep-learning framework computes the
@@ -170,13 +177,17 @@ check_conv2d(my_conv2d)
 # `conv2d`.
 #
 # Three hand-made 3x3 filters: +1 where a filter wants ink, -1 where it wants
-# background. The "ear" filter looks for the tip of the cat's left ear. Here, and
+# background, 0 where it does not look (the middle column of the vertical-edge
+# filter, the middle row of the horizontal-edge one: an edge lies between its
+# +1 side and its -1 side). The "ear" filter looks for the tip of the cat's
+# left ear. Here, and
 # in every notebook, *left* and *right* mean the sides of the picture as you look
 # at it: the left ear is the one nearer column 0.
 
 # %%
 for name, w in FILTERS.items():
     print(f"{name}:\n{w.astype(int)}\n")
+assert not FILTERS["vertical edge"][:, 1].any() and not FILTERS["horizontal edge"][1].any()
 
 # %% [markdown]
 # ### Radius and padding
@@ -187,7 +198,11 @@ for name, w in FILTERS.items():
 #
 # To get a map as large as the image, **pad** the image first: add `r` rows
 # above and below it and `r` columns left and right, then compute the valid
-# convolution of the padded image. There are two ways to fill the added border:
+# convolution of the padded image `xp`. Since `xp[a, b] = x[a - r, b - r]`,
+# the sum of section 2 becomes
+# `out[i, j] = sum over u, v from 0 to k - 1 of w[u, v] x[i + u - r, j + v - r]`:
+# the window runs from row `i - r` to `i + r` and column `j - r` to `j + r`,
+# centred on `(i, j)`. There are two ways to fill the added border:
 #
 # - `padding="zero"` fills it with zeros (*zero padding*);
 # - `padding="circular"` fills it with the opposite side of the image, as if
@@ -251,21 +266,23 @@ print("ear map maximum:", ear_map.max(), "at", np.argwhere(ear_map == ear_map.ma
 # ## 3. Equivariance, as a check that runs
 #
 # Notebook 00 gave the definition. An operation `f` on images is
-# **equivariant** to shifts if shifting the input shifts the output by a
-# matching amount:
+# **equivariant to the shifts in a set `G`** if for each shift `S` in `G`
+# there is an output shift `S'` such that
 #
-# $$f(S\,x) = S'\,f(x) \quad \text{for every shift } S,$$
+# $$f(S\,x) = S'\,f(x) \quad \text{for every input } x.$$
 #
-# where the output shift `S'` is fixed by the input shift `S`. For a
-# convolution that keeps the image's size, `S'` is `S` itself, and the
-# statement is `f(S x) = S f(x)`. The operation is **invariant** if `S'` does
-# nothing: `f(S x) = f(x)`. These are different promises about an operation:
-# the feature map computed by an equivariant convolution moves with the cat;
-# the answer ("cat") of an invariant classifier does not move at all.
+# For a convolution that keeps the image's size, the candidate is `S'` = `S`
+# itself: `f(S x) = S f(x)`. The operation is **invariant** to `G` if `S'` does
+# nothing: `f(S x) = f(x)` for every `S` in `G` and every `x`. These are
+# different promises about an operation: the feature map computed by an
+# equivariant convolution moves with the cat; the answer ("cat") of an
+# invariant classifier does not move at all. A promise about every input
+# cannot be proved by trying inputs, but one input where the equality fails
+# disproves it.
 #
 # With circular padding, the convolution treats the image as a torus, the same
-# way the circular shift does. Then equivariance holds *exactly*, for every one
-# of the 28 x 28 = 784 possible shifts:
+# way the circular shift does. For the cat, `f(S x) = S f(x)` holds *exactly*
+# for every one of the 28 x 28 = 784 possible shifts:
 
 # %%
 def conv_circ(img):
@@ -278,12 +295,17 @@ print("largest error over all 784 shifts:", errors.max())
 assert errors.max() == 0.0
 
 # %% [markdown]
-# The error is not small: it is zero, to the last bit. Each output pixel is the
-# same weighted sum of the same input pixels, just at a new place.
+# The error is not small: it is zero, to the last bit. And it is zero for
+# every input, not only the cat: with circular padding each output pixel of
+# the shifted image is the same weighted sum of the same input pixels, just at
+# a new place. So the convolution with circular padding is equivariant to
+# every shift, with `S'` = `S`.
 #
-# ## 4. Zero padding: exact away from the border
+# ## 4. Zero padding: the equality holds only for inputs far enough from the border
 #
-# Real networks mostly pad with zeros. Move the cat along row 9 in steps of one
+# Real networks mostly pad with zeros. Then the convolution is not equivariant
+# to shifts, but `conv(S x) = S conv(x)` still holds for some inputs. For
+# which? Move the cat along row 9 in steps of one
 # column (with the circular shift, so past column 19 it wraps around) and
 # measure the same error as in section 3, now with zero padding, for the 3x3
 # ear filter (radius 1) and for random 5x5 filters (radius 2) drawn with
@@ -321,12 +343,12 @@ ax.axvspan(-0.5, 0.5, color="0.9")
 ax.axvspan(18.5, 27.5, color="0.9")
 ax.set_xlabel("cat's left column (the cat is 9 pixels wide)")
 ax.set_ylabel("max |conv(Sx) - S conv(x)|")
-ax.set_title("Zero padding: exact while r empty columns separate the cat from each border")
+ax.set_title("Zero padding: conv(Sx) = S conv(x) only while r empty columns separate the cat from each border")
 ax.legend(fontsize=9)
 fig
 
 # %% [markdown]
-# *Equivariance error against the cat's column, zero padding, for the ear
+# *The error max |conv(S x) - S conv(x)| against the cat's column, zero padding, for the ear
 # filter and the seed-0 random 5x5 filter (the other two seeds give the same
 # exact columns, printed above; the size of the error elsewhere depends on the
 # filter). The error is 0 for columns 1 to 18 with the 3x3 filter and 2 to 17
@@ -353,15 +375,19 @@ fig
 #    drops it on both sides of the comparison, so it cannot see that part of the
 #    response went missing: compared with zero shifts, the error would be 0 at
 #    every column from 0 to 19, column 0 included.
-# 3. It measures exactly what zero padding changes. The reference cat at
+# 3. It measures exactly what zero padding changes. The reference cat `x` at
 #    `(9, 9)` is far from the border, so its zero-padded and circular maps are
-#    equal. The error is then `conv_zero(S x) - conv_circular(S x)`: the
-#    difference between the two paddings for the moved cat, which can only be
-#    non-zero where the window overlaps the padding, in the outer `r` columns
-#    (and rows) of the map.
+#    equal: `conv_zero(x) = conv_circ(x)`. The circular convolution is
+#    equivariant (section 3): `S conv_circ(x) = conv_circ(S x)`. Together,
+#    `S conv_zero(x) = S conv_circ(x) = conv_circ(S x)`, so the error
+#    `conv_zero(S x) - S conv_zero(x)` is `conv_zero(S x) - conv_circ(S x)`:
+#    the difference between the two paddings for the moved cat, which can only
+#    be non-zero where the window overlaps the padding, in the outer `r`
+#    columns (and rows) of the map.
 
 # %%
 ear = FILTERS["ear"]
+assert np.array_equal(conv2d(base, ear, padding="zero"), conv2d(base, ear, padding="circular"))  # reason 3
 zero_shift_errors = []
 for c in range(20):
     xs = shift(base, 0, c - 9)
@@ -389,7 +415,7 @@ for c in (0, 19):
 #
 # ## 5. The feature map moves with the object
 #
-# Another way to see equivariance: follow the ear map's peak while the cat
+# Another way to see the map move with the cat: follow the ear map's peak while the cat
 # moves along the canvas. If the map moves with the cat, the peak's column is
 # the cat's column, a line of slope one. The peak is well defined: the cell
 # checks that the ear map reaches its maximum at a single pixel for every
@@ -499,8 +525,9 @@ small_multiples([strided(shift(base8, 0, k)) for k in range(4)],
 # An even shift `k` moves the stride-2 map by exactly `j = k / 2` columns: the
 # stride-2 convolution is equivariant to even shifts, with the output shift
 # `S'` = a shift by `k / 2` (the definition of section 3, with an `S'` that is
-# not `S`). To odd shifts it is not equivariant: no output shift matches. An
-# odd shift moves the ear tip to an odd column, and the stride-2 map then holds
+# not `S`). To odd shifts it is not equivariant: for the cat shifted by an odd
+# `k`, no output shift matches, and one such input is enough. An odd shift
+# moves the ear tip to an odd column, and the stride-2 map then holds
 # the full map's *odd* columns, the half of the pixels it skipped before (the
 # next cell checks it). That is a different picture, not a moved one: the best
 # of the 196 shifts still misses by 3, the whole height of the peak. Notebook 02
@@ -570,7 +597,7 @@ small_multiples(frames, titles, ncols=3, vmax=VMAX, kind=["image", "signed", "si
 
 # %% [markdown]
 # *Three rows, one per cat position: the input, the ear map (its peak always at
-# the cat's top-left pixel) and the equivariance difference, on the -4 to +4
+# the cat's top-left pixel) and the difference `conv(shift(x)) - shift(conv(x))`, on the -4 to +4
 # scale. The difference is zero (white) in the first two rows; in the last, the
 # cat touches the left border and the difference is non-zero only in the
 # rightmost column, where the circular shift expected the wrapped-around
@@ -613,7 +640,8 @@ for seed in (0, 1, 2):
 # %% [markdown]
 # ### Question
 #
-# Convolution is equivariant: its feature map moves with the cat. A classifier
+# A convolution with circular padding is equivariant to every shift: its
+# feature map moves with the cat. A classifier
 # must say "cat" whether the cat is left or right: it must be *invariant*.
 # Which operation could turn the feature map into a number that does not
 # depend on where the cat is?
@@ -634,13 +662,15 @@ for seed in (0, 1, 2):
 # - Deep-learning convolution is cross-correlation: slide, multiply, add.
 # - A `k x k` filter has radius `r = (k - 1) / 2`; padding adds `r` pixels on
 #   every side, zeros (`"zero"`) or the wrapped-around image (`"circular"`).
-# - An operation is **equivariant** when shifting its input shifts its output
-#   by a matching amount, `f(S x) = S' f(x)`, and **invariant** when `S'` does
-#   nothing. Convolution with circular padding is equivariant with `S' = S`:
-#   `conv(S x) = S conv(x)`, exactly, for every shift.
-# - With zero padding it is exact while at least `r` empty pixels separate the
-#   object from each border (for the 3x3 ear filter, cat columns 1 to 18); with
-#   fewer, the window sees the padding.
+# - An operation is **equivariant to the shifts in `G`** when for each `S` in
+#   `G` some output shift `S'` gives `f(S x) = S' f(x)` for every input `x`,
+#   and **invariant** when `S'` does nothing. Convolution with circular
+#   padding is equivariant to every shift with `S' = S`:
+#   `conv(S x) = S conv(x)`, exactly.
+# - With zero padding it is not equivariant to shifts. The equality holds for
+#   an input whose object has at least `r` empty pixels between it and each
+#   border (for the 3x3 ear filter, cat columns 1 to 18); with fewer, the
+#   window sees the padding.
 # - With stride 2 the map samples every second pixel: the convolution is
 #   equivariant to even shifts `k`, with `S'` = a shift by `k / 2`; an odd shift
 #   gives a different picture, not a moved one.
@@ -652,5 +682,5 @@ for seed in (0, 1, 2):
 # - Kayhan & van Gemert, "On Translation Invariance in CNNs: Convolutional
 #   Layers can Exploit Absolute Spatial Location", CVPR 2020: what the border
 #   effect of section 4 lets a network learn.
-# - Next: `02_pooling`, where max pooling turns small shifts into no change at
-#   all, and where that stops.
+# - Next: `02_pooling`, where max pooling leaves its output unchanged while
+#   the content stays inside its windows, and where that stops.
