@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import time
 
-from liveview import naive_redraw_ms, summary, sweep_ms
-from timing import record
-
 from helpers import positions
 from helpers.explorers.beyond import PositionLeakExplorer, RotationExplorer
+
+from liveview import naive_redraw_ms, summary, sweep_ms
+from timing import record
 
 
 def quiet_state(explorer, **values) -> dict:

@@ -19,12 +19,13 @@ import statistics
 import time
 
 import numpy as np
-from liveview import sweep_ms
-from timing import median_ms
 
 from helpers.explorers.classify import ClassifierExplorer
 from helpers.sprites import CLASSES
 from helpers.tinycnn import left_right_experiment
+
+from liveview import sweep_ms
+from timing import median_ms
 
 TARGET = "median <= 30 ms, ratio >= 5"
 #: Section 5 of notebook 04: name -> (head, train_region, n_train), each trained for 64 steps of 64 images.

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import nbformat
+
 from kernel_memory import NOTEBOOKS, Kernel, rerun_growth, run_all_repeated
 from timing import record
 

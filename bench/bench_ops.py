@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from timing import median_ms, record
 
 from helpers.ops import conv2d
+
+from timing import median_ms, record
 
 
 def corr2d_loop(x, w, b):

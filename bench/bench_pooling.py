@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from liveview import naive_redraw_ms, summary, sweep_ms
-from timing import median_ms, record
-
 from helpers.explorers.pooling import PoolingExplorer, WindowExplorer, pooling_grid
 from helpers.views import LiveFigure
+
+from liveview import naive_redraw_ms, summary, sweep_ms
+from timing import median_ms, record
 
 
 def _grid_frame(one_collection: bool):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from liveview import naive_redraw_ms, summary, sweep_ms
-from timing import median_ms, record
 
 from helpers.explorers.sharing import SharingExplorer
 from helpers.sharing import conv_matrix
+
+from liveview import naive_redraw_ms, summary, sweep_ms
+from timing import median_ms, record
 
 
 def conv_matrix_loop(w, size):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from timing import median_ms, record
 
 from helpers.sprites import make_dataset
 from helpers.tinycnn import (
@@ -25,6 +24,8 @@ from helpers.tinycnn import (
     left_right_experiment,
     make_cnn,
 )
+
+from timing import median_ms, record
 
 BATCH = 64
 STEP_SHAPE = "64x1x28x28, conv 1->16 3x3 zero padding, ReLU, max pool 2, global average pool, dense 16->4; Adam"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from liveview import naive_redraw_ms, summary, sweep_ms
-
 from helpers.explorers import EquivarianceExplorer
+
+from liveview import naive_redraw_ms, summary, sweep_ms
 
 
 def run():

@@ -150,7 +150,7 @@ class LabServer:
     # -- life cycle ----------------------------------------------------------
     def start(self) -> LabServer:
         self.root.mkdir()
-        for nb in sorted(self.source.glob("*.ipynb")):
+        for nb in [*sorted(self.source.glob("*.ipynb")), *self.source.glob("course.py")]:
             shutil.copy2(nb, self.root / nb.name)
         settings = self.tmp / "user-settings"
         settings.mkdir(parents=True, exist_ok=True)
@@ -921,7 +921,7 @@ class VoilaServer(LabServer):
 
     def start(self) -> VoilaServer:
         self.root.mkdir()
-        for nb in sorted(self.source.glob("*.ipynb")):
+        for nb in [*sorted(self.source.glob("*.ipynb")), *self.source.glob("course.py")]:
             shutil.copy2(nb, self.root / nb.name)
         env = dict(os.environ)
         env.pop("MPLBACKEND", None)

@@ -48,9 +48,10 @@ import json
 import os
 import statistics
 
-import browser_support as bs
 import nbformat
 import pytest
+
+import browser_support as bs
 
 NOTEBOOKS = bs.notebooks()
 

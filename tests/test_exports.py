@@ -14,8 +14,9 @@ import os
 import subprocess
 import sys
 
-import browser_support as bs
 import pytest
+
+import browser_support as bs
 
 NOTEBOOKS = bs.notebooks()
 

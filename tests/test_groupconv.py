@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from gradcheck import check_layer, numeric_grad, rel_error
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +30,8 @@ from helpers.groupconv import (
 from helpers.ops import conv2d, shift
 from helpers.sprites import cat_at, place
 from helpers.tinycnn import Adam, Dense, GlobalAvgPool, MaxPool2D, Model, ReLU, SoftmaxCrossEntropy, train
+
+from gradcheck import check_layer, numeric_grad, rel_error
 
 
 def ints(rng, shape, lo=-3, hi=4):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import nbformat
-from conftest import ROOT
 from nbclient import NotebookClient
+
+from conftest import ROOT
 
 PROBE = """
 import matplotlib.pyplot as plt

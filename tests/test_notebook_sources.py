@@ -17,6 +17,7 @@ import sys
 
 import nbformat
 import pytest
+
 from conftest import NOTEBOOKS, ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))

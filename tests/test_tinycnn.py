@@ -6,7 +6,6 @@ import re
 
 import numpy as np
 import pytest
-from gradcheck import check_layer, numeric_grad, rel_error
 
 from helpers import ops
 from helpers.sprites import CLASSES, make_dataset
@@ -34,6 +33,8 @@ from helpers.tinycnn import (
     probability_vs_column,
     train,
 )
+
+from gradcheck import check_layer, numeric_grad, rel_error
 
 TOL = 1e-6
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 
-import browser_support as bs
 import pytest
+
+import browser_support as bs
 
 NOTEBOOKS = bs.notebooks()
 

@@ -86,6 +86,12 @@ def main(argv=None) -> int:
         nb = student_copy(nbformat.read(path, as_version=4))
         changed = write(nb, dst / path.name)
         print(f"{dst / path.name}: {'written' if changed else 'unchanged'}")
+    for path in sorted(src.glob("course.py")):  # what the notebooks' `import course` finds helpers/ with
+        text = path.read_text(encoding="utf-8")
+        target = dst / path.name
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            print(f"{target}: written")
     return 0
 
 

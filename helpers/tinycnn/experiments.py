@@ -266,7 +266,11 @@ def data_cost_experiment(seed: int = 0, steps: int = 64, n_test: int = 200, prog
             for name, (region, n, heads) in DATA_COST_RUNS.items()}
 
 
-def logit_change_vs_shift(model: Model, name: str = "cat", row: int = 9, ref: int = 8, shifts=range(-8, 9),
+#: The shifts :func:`logit_change_vs_shift` tries by default: -8 to 8 columns.
+SHIFTS = tuple(range(-8, 9))
+
+
+def logit_change_vs_shift(model: Model, name: str = "cat", row: int = 9, ref: int = 8, shifts=SHIFTS,
                           canvas: int = 28) -> dict:
     """The largest change of any logit when a noise-free sprite moves from column ``ref`` by each shift.
 

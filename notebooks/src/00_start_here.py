@@ -75,6 +75,7 @@
 
 # %%
 # %matplotlib inline
+import course  # noqa: F401  (makes `import helpers` work: see course.py)
 import numpy as np
 
 from helpers.ops import conv2d, global_max_pool, shift

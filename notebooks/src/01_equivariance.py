@@ -23,6 +23,7 @@
 
 # %%
 # %matplotlib inline
+import course  # noqa: F401  (makes `import helpers` work: see course.py)
 import numpy as np
 from matplotlib.figure import Figure
 

@@ -30,6 +30,7 @@
 # %matplotlib inline
 from itertools import permutations
 
+import course  # noqa: F401  (makes `import helpers` work: see course.py)
 import numpy as np
 from matplotlib.figure import Figure
 

@@ -27,6 +27,7 @@
 # %matplotlib inline
 import inspect
 
+import course  # noqa: F401  (makes `import helpers` work: see course.py)
 import numpy as np
 from matplotlib.figure import Figure
 
