@@ -4,10 +4,11 @@ Does blur pooling (Zhang 2019, "Making convolutional networks shift-invariant
 again") make a *trained* classifier less sensitive to 1-pixel shifts? One
 seed cannot say: with a few hundred test images, a flip rate of a few per
 cent moves by a factor of two from one seed to the next. And a comparison
-after the same number of training steps is unfair: the blur-pooling network
-learns more slowly, so it is less accurate at that point, and an
-under-trained network has more images near a tie between two classes, where
-any perturbation flips the answer.
+after the same number of training steps could compare training time rather
+than pooling: the two networks need different numbers of steps to reach the
+same validation accuracy (the blur-pooling one as many or more at seeds
+0-4), and an under-trained network has more images near a tie between two
+classes, where any perturbation flips the answer.
 
 So :func:`train_to_accuracy` trains each network until its accuracy on noisy
 validation images reaches a common target, and :func:`seed_table` compares

@@ -280,6 +280,8 @@ def test_position_leak_every_control(leak, padding, corner):
             np.testing.assert_allclose(s["probs"], s["probs_other"], atol=1e-9)
             assert "the same answer for both corners" in leak.readout_text
         assert s["seen_value"] > 0.1, "the deciding filter should respond to the cat"
+        # one numbering everywhere: the readout names the filter as the notebook prints it, from 0
+        assert f"deciding filter {s['filter']} (numbered from 0;" in leak.readout_text
         assert f"cat {d} pixel" in leak.readout_text and f"{padding} padding" in leak.readout_text
 
 
@@ -331,6 +333,8 @@ def test_rotation_every_control(rotation, obj):
         if obj == "cat":
             assert s["best_orientation"] == r
         assert f"{obj} turned {angle}°" in rotation.readout_text
+        # the readout reports what was measured on this image; invariance belongs to the network, not to one output
+        assert "= 0 (exactly the same)" in rotation.readout_text and "invariant" not in rotation.readout_text
 
 
 def test_rotation_object_toggle(rotation):

@@ -128,8 +128,8 @@ class PositionLeakExplorer(Explorer):
         else:
             verdict = "right" if state["answer"] == corner else "wrong"
         leaning = "top-left" if state["vote"] > 0 else "bottom-right"
-        seen = (f"deciding filter {state['filter'] + 1} (a strong response votes '{leaning}'): strongest response "
-                f"the network sees {state['seen_value']:.2f}")
+        seen = (f"deciding filter {state['filter']} (numbered from 0; a strong response votes '{leaning}'): "
+                f"strongest response the network sees {state['seen_value']:.2f}")
         if name == "zero" and state["lost_value"] > state["seen_value"]:
             seen += f"; a window outside the image would give {state['lost_value']:.2f}, but it does not exist"
         lines = [f"cat {d} pixel{'s' if d != 1 else ''} from the {corner} border "
@@ -188,10 +188,10 @@ class RotationExplorer(Explorer):
             self.mark_p4.append(live.add_marker(1 + r, color="white"))
         self.im_plain = []
         for i, f in enumerate(self.plain_filters):
-            label = "plain: ear filter" if f == 0 else f"plain: filter {f + 1}"
+            label = "plain: ear filter" if f == 0 else f"plain: filter {f}"
             self.im_plain.append(live.show_map(7 + i, (canvas, canvas), "magnitude", label, vmax=3.0))
         self.mark_plain = live.add_marker(7, color="white")
-        labels = [str(i + 1) for i in range(self.channels)]
+        labels = [str(i) for i in range(self.channels)]  # numbered from 0, as the printed arrays
         top = float(max(self.features(self.p4, self._object(0, "cat")).max(),
                         self.features(self.plain, self._object(0, "cat")).max())) * 1.6
         self.bars_p4 = live.add_bars(5, labels, ylim=(0, top), title="p4: pooled features")
@@ -246,7 +246,7 @@ class RotationExplorer(Explorer):
     def describe(self, state: dict) -> str:
         angle, r = state["angle"], state["quarter_turns"]
         best = state["best_orientation"]
-        p4_verdict = ("exactly the same: invariant" if state["p4_change"] == 0 else "changed")
+        p4_verdict = ("exactly the same" if state["p4_change"] == 0 else "changed")
         values = ", ".join(f"{90 * s}°: {v:.2f}" for s, v in enumerate(state["p4_peak_values"]))
         return (f"{state['object']} turned {angle}° counter-clockwise\n"
                 f"p4 lifting layer, ear filter: peaks {values}; the strongest is the copy turned {90 * best}° "

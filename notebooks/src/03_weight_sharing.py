@@ -328,11 +328,12 @@ for seed in seeds:
 # `S M S⁻¹ = M`, which is `M S = S M`.
 #
 # The converse holds too: a linear layer that commutes with every circular
-# shift *is* a circular convolution. Take any matrix `A` and replace it by the
-# average of `S A S⁻¹` over all 36 shifts. The average commutes with every
-# shift (shifting it only reorders the terms of the sum), and its rows are
-# all copies of one kernel. Checked for three random matrices (seeds 0, 1
-# and 2):
+# shift *is* a circular convolution, but its kernel can be as large as the
+# image: a convolution without locality. Take any matrix `A` and replace it
+# by the average of `S A S⁻¹` over all 36 shifts. The average commutes with
+# every shift (shifting it only reorders the terms of the sum), and its rows
+# are all copies of one kernel, here a 6x6 one. Checked for three random
+# matrices (seeds 0, 1 and 2):
 
 # %%
 mats = [shift_matrix((6, 6), dy, dx) for dy, dx in shifts]
@@ -352,7 +353,8 @@ for seed in seeds:
 # `S A S⁻¹` is `A` itself, so the average is `A`, and `A` is a convolution.
 # So, for linear layers on images that wrap around (a torus), "equivariant to
 # shifts, with `S' = S`" and "a convolution: one kernel shared by every
-# position" are the same thing.
+# position" are the same thing. Equivariance asks for sharing, not for
+# locality: the small 3x3 kernel is a separate choice.
 #
 # ### Exercise 2: build the matrix yourself
 #
@@ -576,9 +578,15 @@ train_lo = min(fits[seed][3].min() for seed in seeds)
 train_hi = max(fits[seed][3].max() for seed in seeds)
 print("over the three seeds: shared kernel at the ear tip", ", ".join(f"{v:.2f}" for v in tip_values),
       f"; locally connected map, training cats, {train_lo:.2f} to {train_hi:.2f}")
+lows, highs = [fits[seed][3].min() for seed in seeds], [fits[seed][3].max() for seed in seeds]
+assert np.ptp(tip_values) < 0.01 and np.ptp(lows) < 0.1 and np.ptp(highs) < 0.1
+print(f"spread over the seeds: tip value {np.ptp(tip_values):.2f}, smallest training max {np.ptp(lows):.2f}, "
+      f"largest training max {np.ptp(highs):.2f}")
 
 # %% [markdown]
-# The same picture for every seed; only the second decimals move.
+# The same picture for every seed: the shared kernel's value at the tip and
+# the locally connected layer's maxima move from seed to seed by less than a
+# tenth (the spread is printed).
 #
 # ### Exercise 3: predict, then run
 #
@@ -699,15 +707,15 @@ for seed in seeds:
     every_row = cols[sweep["found"].all(axis=0)].tolist()
     rows_found = sweep["found"].sum(axis=0)
     at14, beyond = np.abs(sweep["local"][:, 14]).max(), np.abs(sweep["local"][:, 15:]).max()
-    assert set(range(6)) | set(range(9, 13)) <= set(every_row)                  # columns 0-5 and 9-12, every row
-    assert all(15 <= rows_found[c] for c in (6, 7, 8)) and 0 < rows_found[13] < 20  # a few misses; fading at 13
+    assert every_row == [*range(6), *range(8, 13)]                              # columns 0-5 and 8-12, every row
+    assert all(15 <= rows_found[c] < 20 for c in (6, 7)) and 0 < rows_found[13] < 20  # a few misses; fading at 13
     assert at14 < 1 and beyond == 0 and not sweep["found"][:, 14:].any()          # about 0 at 14, exactly 0 after
     print(f"{seed:4d}   {str(every_row):38s} {rows_found[6]:22d} {rows_found[7]:2d} {rows_found[8]:2d} "
           f"{rows_found[13]:3d} {at14:22.2f} {beyond:8.1f}")
 
 # %% [markdown]
 # For every seed the locally connected layer finds the tip in every row at
-# columns 0 to 5 and 9 to 12, misses it in a few rows at columns 6 to 8,
+# columns 0 to 5 and 8 to 12, misses it in a few rows at columns 6 and 7,
 # finds it in only some rows at column 13, stays below 1 at column 14 and is
 # exactly 0 from column 15 on. Which rows it misses, and how many, varies with
 # the noise.
@@ -814,7 +822,8 @@ fig
 # - The block-circulant matrix commutes with every shift matrix, `M S = S M`:
 #   that is the convolution's equivariance, with the output shift `S' = S`.
 #   Conversely, a linear layer that commutes with every circular shift is a
-#   convolution.
+#   convolution, though its kernel can be as large as the image (a
+#   convolution without locality).
 # - Give each position its own kernel (a locally connected layer) and the
 #   equivariance error is large for every shift but `(0, 0)`, for each noise
 #   seed; tie the kernels and it is zero.
