@@ -14,6 +14,7 @@ class ``live-view-image`` and an ``HTML`` readout with class ``live-view-readout
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -949,3 +950,38 @@ class VoilaServer(LabServer):
 
     def notebook_url(self, name: str) -> str:
         return f"{self.base_url}/voila/render/{urllib.request.quote(name)}?token={self.token}"
+
+
+def require_browser() -> None:
+    """Skip the calling test (or fail it where ``$BROWSER_TEST_REQUIRED`` is set) without Playwright and Chromium."""
+    import pytest
+
+    reason = missing_browser_reason()
+    if reason and os.environ.get("BROWSER_TEST_REQUIRED"):  # CI insists: a skip would hide a broken set-up
+        pytest.fail(f"BROWSER_TEST_REQUIRED is set, but {reason}", pytrace=False)
+    if reason:
+        pytest.skip(f"browser tests skipped: {reason}")
+
+
+@contextlib.contextmanager
+def serving(server: LabServer):
+    """``server`` started for the block, always stopped after it."""
+    require_browser()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@contextlib.contextmanager
+def chromium():
+    """Debian's Chromium driven by Playwright, closed after the block."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = launch_browser(pw)
+        try:
+            yield browser
+        finally:
+            browser.close()

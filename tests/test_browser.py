@@ -81,30 +81,15 @@ def _listing(items, max_lines: int = 25) -> str:
 @pytest.fixture(scope="module", params=sorted(bs.CLIENTS))
 def lab(request):
     """The server, once per front end: JupyterLab 4 and Notebook 7 (Voila: tests/test_voila.py)."""
-    reason = bs.missing_browser_reason()
-    if reason and os.environ.get("BROWSER_TEST_REQUIRED"):  # CI insists: a skip would hide a broken set-up
-        pytest.fail(f"BROWSER_TEST_REQUIRED is set, but {reason}", pytrace=False)
-    if reason:
-        pytest.skip(f"browser tests skipped: {reason}")
-    server = bs.LabServer(bs.NOTEBOOK_DIR, client=request.param)
-    try:
-        server.start()
+    with bs.serving(bs.LabServer(bs.NOTEBOOK_DIR, client=request.param)) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
 def browser_context(lab):
     """One browser and one context (so JupyterLab's scripts are cached) for the whole module."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = bs.launch_browser(pw)
-        try:
-            yield chromium.new_context(viewport={"width": 1400, "height": 1000})
-        finally:
-            chromium.close()
+    with bs.chromium() as browser:
+        yield browser.new_context(viewport={"width": 1400, "height": 1000})
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Claims of notebooks 00, 01 and 03 that once drifted from their source, pinned to the fixed wording.
 
 - 00 defines equivariance with a matching output shift ``S'`` (so a stride-2 layer, shift by ``k`` in and
-  ``k / 2`` out, is equivariant by the course's own definition), and invariance as ``S'`` doing nothing.
+  ``k / 2`` out, is equivariant to the even shifts by the course's own definition), invariance as ``S'`` doing
+  nothing, both for every input; an equality for some inputs only is no property of the operation.
 - 01 quotes no machine-dependent speed-up: ``make bench`` measures it, on each machine.
 - 03 credits the result on global pooling to Blything et al. (2021), not to Biscione & Bowers (2021).
 """
@@ -29,9 +30,10 @@ def _prose(name: str) -> list[str]:
 
 def test_00_defines_equivariance_with_a_matching_output_shift():
     prose = " ".join(_prose("00_start_here.py"))
-    assert "f(S\\,x) = S'\\,f(x)" in prose
-    assert "`S'` does nothing, `f(S x) = f(x)`" in prose
-    assert "properties of an operation" in prose
+    assert "f(S\\,x) = S'\\,f(x) \\quad \\text{for every input } x." in prose
+    assert "**equivariant to the shifts in `G`**" in prose
+    assert "**invariant to the shifts in `G`** when `S'` does nothing" in prose
+    assert "it is not a property of the operation" in prose and "a feature map is never \"equivariant\"" in prose
     assert "f(S x) = S f(x)` is equivariance" not in prose  # the old one-shift definition
 
 

@@ -35,14 +35,9 @@ def exported(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = bs.launch_browser(pw)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    bs.require_browser()
+    with bs.chromium() as chromium:
+        yield chromium
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])

@@ -30,27 +30,14 @@ PAGE_TIMEOUT = float(os.environ.get("VOILA_PAGE_TIMEOUT", "240"))
 
 @pytest.fixture(scope="module")
 def voila():
-    reason = bs.missing_browser_reason()
-    if reason and os.environ.get("BROWSER_TEST_REQUIRED"):
-        pytest.fail(f"BROWSER_TEST_REQUIRED is set, but {reason}", pytrace=False)
-    server = bs.VoilaServer(bs.NOTEBOOK_DIR)
-    try:
-        server.start()
+    with bs.serving(bs.VoilaServer(bs.NOTEBOOK_DIR)) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
 def context(voila):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = bs.launch_browser(pw)
-        try:
-            yield chromium.new_context(viewport={"width": 1400, "height": 1000})
-        finally:
-            chromium.close()
+    with bs.chromium() as browser:
+        yield browser.new_context(viewport={"width": 1400, "height": 1000})
 
 
 def _expected_live_views(path) -> int:
