@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -116,12 +118,35 @@ def test_a_malformed_source_is_an_error_naming_the_line(bad, line, words):
         check_markers(bad, "99_bad.py")
 
 
+#: PNG data in a notebook's text (a figure's output, or a live view's picture inside its HTML).
+PNG_DATA = re.compile(r'("image/png": ")[A-Za-z0-9+/=\\n]+(")|(data:image/png;base64,)[A-Za-z0-9+/=]+')
+
+
+def _without_pictures(text: str) -> str:
+    return PNG_DATA.sub(lambda m: (m.group(1) or m.group(3)) + "PNG" + (m.group(2) or ""), text)
+
+
 def test_rebuilding_an_unchanged_source_gives_the_committed_bytes(tmp_path):
-    """Build and execute notebook 00 from its source; the result is byte-identical to the committed file."""
+    """Build and execute notebook 00 from its source; the result is byte-identical to the committed file.
+
+    Pixels depend on the matplotlib and FreeType versions: where the
+    environment is not the one the notebooks are committed from (the
+    oldest/newest dependency sessions set ``NOTEBOOK_PIXELS_MAY_DIFFER``),
+    everything but the PNG data must still be identical.
+    """
     src = SOURCES[0]
-    nb = build_notebooks.execute(build_notebooks.build(src))
-    assert dumps(normalise(nb)) == (NOTEBOOKS / f"{src.stem}.ipynb").read_text(encoding="utf-8"), (
+    built = dumps(normalise(build_notebooks.execute(build_notebooks.build(src))))
+    committed = (NOTEBOOKS / f"{src.stem}.ipynb").read_text(encoding="utf-8")
+    if os.environ.get("NOTEBOOK_PIXELS_MAY_DIFFER"):
+        built, committed = _without_pictures(built), _without_pictures(committed)
+    assert built == committed, (
         f"{src.stem}: rebuilding the unchanged source changed the notebook; something in it is not deterministic")
+
+
+def test_picture_mask_hides_png_data_only():
+    text = '"image/png": "iVBORw0K\\nGgo=",\n "text/html": "<img src=\\"data:image/png;base64,iVBOR=\\" alt=\\"x\\">"'
+    masked = _without_pictures(text)
+    assert masked == '"image/png": "PNG",\n "text/html": "<img src=\\"data:image/png;base64,PNG\\" alt=\\"x\\">"'
 
 
 def test_normalise_drops_timestamps_widget_state_and_widget_ids():
