@@ -347,3 +347,30 @@ def test_plain_environment_defaults_no_news_popup_and_readable_toggles_in_the_da
     on, off, light = colours
     assert light == "false", "the dark theme did not load"
     assert contrast(on, off) >= 2.0, f"chosen {on} and unchosen {off} toggle buttons look alike in the dark theme"
+
+
+STATIC_NOTEBOOK = "01_equivariance.ipynb"
+
+
+@pytest.mark.skipif(not (bs.NOTEBOOK_DIR / STATIC_NOTEBOOK).exists(), reason=f"no {STATIC_NOTEBOOK}")
+def test_a_notebook_opened_without_running_shows_each_live_view_as_a_picture(lab, page):
+    """Before any cell runs (a fresh clone: the notebook is not trusted), each live view shows its saved picture."""
+    import time
+
+    bs.open_notebook(page, lab, STATIC_NOTEBOOK)
+    first = page.locator("figure.live-view-static").first
+    first.wait_for(state="attached", timeout=30_000)
+    first.scroll_into_view_if_needed()
+    deadline = time.monotonic() + 15
+    shown = []
+    while time.monotonic() < deadline:
+        shown = page.evaluate("""() => Array.from(document.querySelectorAll('figure.live-view-static')).map(f => {
+            const img = f.querySelector('img');
+            return {loaded: !!img && img.complete && img.naturalWidth > 0, alt: img ? img.alt : '',
+                    text: f.textContent}; })""")
+        if shown and all(v["loaded"] for v in shown):
+            break
+        time.sleep(0.25)
+    assert shown, f"{lab.client}: no saved picture of the live view is shown before the notebook runs"
+    assert all(v["loaded"] and v["alt"] and "Run the notebook to move it" in v["text"] for v in shown), shown
+    assert page.locator(".live-view").count() == 0  # no widget: the kernel has run nothing
