@@ -18,7 +18,9 @@ second (see ``bench/``).
 
 from __future__ import annotations
 
+import base64
 import io
+from html import escape as html_escape
 
 import numpy as np
 from matplotlib import colormaps
@@ -29,7 +31,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from PIL import Image as PILImage
 
-__all__ = ["CMAPS", "KERNEL_COLOURS", "LiveFigure", "small_multiples", "style_axes", "text_colour", "text_colour_on",
+__all__ = ["CMAPS", "KERNEL_COLOURS", "LiveFigure", "Picture", "describe_figure", "show", "small_multiples",
+           "style_axes", "text_colour", "text_colour_on",
            "weight_matrix_figure", "param_figure"]
 
 
@@ -405,3 +408,72 @@ def param_figure(counts: dict, title: str = "Parameters of a 28x28 -> 26x26 laye
     ax.set_xlabel("number of weights (log scale)", fontsize=9)
     ax.set_title(title, fontsize=10)
     return fig
+
+
+def describe_figure(fig: Figure) -> str:
+    """A text alternative made from a figure's titles: its suptitle, then each panel's title."""
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
+    if hasattr(fig, "get_suptitle"):  # matplotlib 3.8 and newer
+        sup = fig.get_suptitle().strip()
+    else:
+        sup = fig._suptitle.get_text().strip() if getattr(fig, "_suptitle", None) is not None else ""
+    titles = [" ".join(ax.get_title().split()) for ax in fig.axes if ax.get_title().strip()]
+    parts = [sup] if sup else []
+    if titles:
+        parts.append(f"{len(titles)} panel{'s' if len(titles) > 1 else ''}: " + "; ".join(titles))
+    return ". ".join(parts) or "Figure"
+
+
+class Picture:
+    """A static figure shown as a picture with a text alternative; the figure itself is freed once drawn.
+
+    ``show(fig)`` at the end of a cell displays ``fig`` as the kernel's
+    figure formats say (``%matplotlib inline``, retina or not: the user's
+    settings are kept) and adds an HTML ``<img>`` with ``alt`` text, which
+    JupyterLab, nbconvert, GitHub and printouts show. The figure is drawn
+    once and then cleared, so a cell run again, whose result IPython keeps in
+    ``Out[n]``, holds only the picture's bytes.
+    """
+
+    def __init__(self, fig: Figure, alt: str | None = None):
+        self.alt = describe_figure(fig) if alt is None else str(alt)
+        self._fig = fig
+        self._bundle = None
+
+    def _formats(self) -> tuple[dict, dict]:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+            get_ipython = None  # noqa: N806
+        shell = get_ipython() if get_ipython else None
+        if shell is not None and hasattr(shell, "display_formatter"):
+            data, meta = shell.display_formatter.format(self._fig)
+            if any(k.startswith("image/") for k in data):
+                return dict(data), dict(meta)
+        buf = io.BytesIO()
+        FigureCanvasAgg(self._fig).print_png(buf)
+        return {"image/png": buf.getvalue()}, {}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        if self._bundle is None:
+            data, meta = self._formats()
+            png = data.get("image/png")
+            if isinstance(png, bytes):
+                png = base64.b64encode(png).decode("ascii")
+                data["image/png"] = png
+            size = meta.get("image/png", {}) if png else {}
+            attrs = "".join(f' {k}="{int(size[k])}"' for k in ("width", "height") if k in size)
+            alt = html_escape(self.alt, quote=True)
+            if png:
+                data["text/html"] = f'<img src="data:image/png;base64,{png}" alt="{alt}"{attrs}>'
+            data["text/plain"] = f"Figure: {self.alt}"
+            self._bundle = (data, meta)
+            self._fig.clear()
+            self._fig = None
+        return self._bundle
+
+
+def show(fig: Figure, alt: str | None = None) -> Picture:
+    """``fig`` as a :class:`Picture` (alt text from its titles unless given); end a cell with it to display it."""
+    return Picture(fig, alt)

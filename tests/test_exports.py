@@ -28,9 +28,16 @@ if _MISSING and not os.environ.get("BROWSER_TEST_REQUIRED"):
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     out = tmp_path_factory.mktemp("html")
-    subprocess.run([sys.executable, "-m", "nbconvert", "--to", "html", "--output-dir", str(out),
-                    *map(str, NOTEBOOKS)], check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-m", "nbconvert", "--to", "html", "--output-dir", str(out),
+                           *map(str, NOTEBOOKS)], check=True, capture_output=True, text=True)
+    (out / "nbconvert.log").write_text(done.stderr)
     return out
+
+
+def test_every_picture_in_the_exports_has_alt_text(exported):
+    """nbconvert warns "Alternative text is missing" for each image without alt text: figures and live views."""
+    log = (exported / "nbconvert.log").read_text()
+    assert "Alternative text is missing" not in log, log
 
 
 @pytest.fixture(scope="module")

@@ -173,3 +173,29 @@ def test_add_overlay_keeps_a_static_artist_on_top_and_is_public():
     assert live.is_dynamic(im) and not live.is_dynamic(frame)
     with pytest.raises(ValueError, match="artist must be on one of the figure's axes"):
         live.add_overlay(Rectangle((0, 0), 1, 1))
+
+
+def test_show_gives_a_picture_with_alt_text_from_the_titles_and_frees_the_figure():
+    import base64
+
+    from helpers.views import Picture, describe_figure, show
+
+    fig = small_multiples([np.zeros((4, 4)), np.ones((4, 4))], ["before", "after"], kind="image", suptitle="Two maps")
+    assert describe_figure(fig) == "Two maps. 2 panels: before; after"
+    pic = show(fig)
+    assert isinstance(pic, Picture)
+    data, meta = pic._repr_mimebundle_()
+    png = base64.b64decode(data["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data["text/html"].startswith(f'<img src="data:image/png;base64,{data["image/png"]}"')
+    assert 'alt="Two maps. 2 panels: before; after"' in data["text/html"]
+    assert fig.axes == [] and pic._fig is None  # drawn once, then freed
+    assert pic._repr_mimebundle_() == (data, meta)  # shown again: the same picture
+    assert 'alt="my words &amp; more"' in show(Figure(), alt="my words & more")._repr_mimebundle_()[0]["text/html"]
+
+
+def test_describe_figure_rejects_what_is_not_a_figure():
+    from helpers.views import describe_figure
+
+    with pytest.raises(TypeError, match="fig must be a matplotlib Figure; got ndarray"):
+        describe_figure(np.zeros(3))

@@ -100,6 +100,7 @@ for seed in (0, 1, 2):
     unchanged = np.array_equal(feature_map(moved, w), feature_map(x, w))
     assert equivariant and invariant and not unchanged
     print(f"{seed:4d}   {equivariant!s:>13}   {invariant!s:>13}   {unchanged!s:>13}")
+from helpers.views import show
 
 # %% [markdown]
 # For all three filters the map of the shifted cat is the shifted map, its
@@ -193,8 +194,8 @@ peaks = [np.unravel_index(np.argmax(m), m.shape) for m in ear_maps]
 for c, (r, pc) in zip(cols, peaks):
     print(f"cat at column {c:2d}: ear map peak at row {r}, column {pc}")
 assert len({pc - c for c, (_, pc) in zip(cols, peaks)}) == 1  # the peak moves exactly as far as the cat
-small_multiples([*images, *ear_maps], [*(f"cat at column {c}" for c in cols), *(f"ear map, column {c}" for c in cols)],
-                kind=["image"] * 3 + ["signed"] * 3, markers=[None] * 3 + peaks, vmax=VMAX, ncols=3)
+show(small_multiples([*images, *ear_maps], [*(f"cat at column {c}" for c in cols), *(f"ear map, column {c}" for c in cols)],
+                kind=["image"] * 3 + ["signed"] * 3, markers=[None] * 3 + peaks, vmax=VMAX, ncols=3))
 
 # %% [markdown]
 # *Top row: the cat at columns 2, 9 and 16 of row 9. Bottom row: the ear

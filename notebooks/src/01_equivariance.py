@@ -39,7 +39,7 @@ from helpers.explorers.equivariance import VMAX
 from helpers.filters import FILTERS
 from helpers.ops import conv2d, shift
 from helpers.sprites import cat_at, sprite
-from helpers.views import small_multiples
+from helpers.views import show, small_multiples
 
 np.set_printoptions(linewidth=120)
 
@@ -80,11 +80,11 @@ print("zero shift by (0, 1) =\n", shift(tiny, 0, 1, mode="zero").astype(int))
 
 # %%
 x = cat_at(9, 9)
-small_multiples(
+show(small_multiples(
     [x, shift(x, 5, -6), shift(x, 0, 14), shift(x, 0, 14, mode="zero")],
     ["x: cat at (9, 9)", "shift (5, -6)", "circular shift (0, 14)", "zero shift (0, 14)"],
     kind="image",
-)
+))
 
 
 # %% [markdown]
@@ -234,8 +234,8 @@ peaks = [np.unravel_index(np.argmax(m), m.shape) for m in maps]
 print("colour scale: from", -scale, "to", scale)
 for name, m in zip(FILTERS, maps):
     print(f"{name:>15}: min {m.min():g}, max {m.max():g}, reached at {np.sum(m == m.max())} pixel(s)")
-small_multiples([x, *maps], ["input x", *FILTERS], kind=["image", "signed", "signed", "signed"],
-                markers=[None, *peaks], vmax=scale)
+show(small_multiples([x, *maps], ["input x", *FILTERS], kind=["image", "signed", "signed", "signed"],
+                markers=[None, *peaks], vmax=scale))
 
 # %% [markdown]
 # *The cat and its three feature maps, on one scale from -4 (blue) to +4 (red).
@@ -346,7 +346,7 @@ ax.set_xlabel("cat's left column (the cat is 9 pixels wide)")
 ax.set_ylabel("max |conv(Sx) - S conv(x)|")
 ax.set_title("Zero padding: conv(Sx) = S conv(x) only while r empty columns separate the cat from each border")
 ax.legend(fontsize=9)
-fig
+show(fig)
 
 # %% [markdown]
 # *The error max |conv(S x) - S conv(x)| against the cat's column, zero padding, for the ear
@@ -442,7 +442,7 @@ ax.set_xlabel("cat's column")
 ax.set_ylabel("column of the ear map's maximum")
 ax.set_title("The peak follows the cat, one for one")
 ax.legend(fontsize=9)
-fig
+show(fig)
 
 # %% [markdown]
 # *Column of the ear map's maximum against the cat's column, for all 20
@@ -514,8 +514,8 @@ for k in range(7):
               f"map maximum {out.max():g}")
 
 # %%
-small_multiples([strided(shift(base8, 0, k)) for k in range(4)],
-                [f"stride 2, cat shifted by {k}" for k in range(4)], vmax=scale)
+show(small_multiples([strided(shift(base8, 0, k)) for k in range(4)],
+                [f"stride 2, cat shifted by {k}" for k in range(4)], vmax=scale))
 
 # %% [markdown]
 # *The stride-2 ear map for the cat at `(8, 8)` shifted right by 0, 1, 2 and 3
@@ -594,7 +594,7 @@ for r, c in [(4, 4), (15, 10), (10, 0)]:
     titles += [f"cat at ({r}, {c})", f"ear map, peak {tuple(int(v) for v in s['peak'])}",
                f"difference, max {s['error']:g}"]
     print(f"cat at ({r}, {c}): difference non-zero in map columns", np.unique(np.nonzero(s["diff"])[1]).tolist())
-small_multiples(frames, titles, ncols=3, vmax=VMAX, kind=["image", "signed", "signed"] * 3)
+show(small_multiples(frames, titles, ncols=3, vmax=VMAX, kind=["image", "signed", "signed"] * 3))
 
 # %% [markdown]
 # *Three rows, one per cat position: the input, the ear map (its peak always at

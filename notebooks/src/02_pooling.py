@@ -63,7 +63,7 @@ from helpers.pooling import (
     stack_features,
 )
 from helpers.sprites import SPRITES, cat_at, place
-from helpers.views import small_multiples
+from helpers.views import show, small_multiples
 
 np.set_printoptions(linewidth=120)
 
@@ -222,7 +222,7 @@ for r, c in [(0, 0), (1, 1), (0, 2), (2, 3)]:
     verdict = "unchanged" if window_view.state["unchanged"] else "changed"
     frames += [window_view.state["x"], window_view.state["pooled"]]
     titles += [f"the 1 at ({r}, {c})", f"pooled: {verdict}"]
-small_multiples(frames, titles, kind="image", ncols=4, annotate=True, panel=1.7)
+show(small_multiples(frames, titles, kind="image", ncols=4, annotate=True, panel=1.7))
 
 # %% [markdown]
 # *Four pairs of panels, each a 4x4 input with one 1 and its 2x2 max-pooled
@@ -609,7 +609,7 @@ ax2.set_ylabel("gain of the blur")
 ax2.set_ylim(0, 1.25)
 ax2.set_title("Binomial blurs: gain 0 at the fastest pattern (1/2)")
 ax2.legend(fontsize=8, loc="lower left")
-fig
+show(fig)
 
 # %% [markdown]
 # *Left: the pattern +1, -1, +1, ... (grey line) over 12 pixels. Subsampling
@@ -689,7 +689,7 @@ ax.set_xlabel("shift k (pixels to the right)")
 ax.set_ylabel("relative change of the features")
 ax.set_title("Blur pooling: with three taps or more, features change less under small shifts")
 ax.legend(fontsize=9)
-fig
+show(fig)
 
 # %% [markdown]
 # *Relative change of the globally pooled features of a two-layer random
@@ -825,7 +825,7 @@ print("largest value in the feature and pooled maps:", max(float(m.max()) for m 
                                                            + frames[3::4]), "(the colour scale ends at 3)")
 fig = small_multiples(frames, titles, kind=["image", "magnitude", "magnitude", "magnitude"] * 3, vmax=3, ncols=4)
 fig.colorbar(fig.axes[1].images[0], ax=fig.axes, shrink=0.5, label="map value")
-fig
+show(fig)
 
 
 # %% [markdown]

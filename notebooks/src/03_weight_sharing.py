@@ -53,7 +53,7 @@ from helpers.sharing import (
 )
 from helpers.sharing_fit import DETECTION, ear_tip_sweep, fit_locally_connected, fit_shared_kernel, left_training_set
 from helpers.sprites import cat_at
-from helpers.views import param_figure, small_multiples, weight_matrix_figure
+from helpers.views import param_figure, show, small_multiples, weight_matrix_figure
 
 np.set_printoptions(linewidth=120)
 
@@ -82,11 +82,11 @@ np.set_printoptions(linewidth=120)
 
 # %%
 tiny_dense = np.arange(4 * 16).reshape(4, 16)
-weight_matrix_figure(
+show(weight_matrix_figure(
     [(tiny_dense, "dense: every entry its own weight (64)", False),
      (weight_index_matrix((3, 3), (4, 4), "valid", shared=False), "locally connected: 3x3 patches (36)", False),
      (weight_index_matrix((3, 3), (4, 4), "valid"), "convolution: the same 9 weights in every row", True)],
-    stacked=True, width=7.5)
+    stacked=True, width=7.5))
 
 # %% [markdown]
 # *Three 4x16 matrices, rows = the four output pixels, columns = the sixteen
@@ -110,7 +110,7 @@ print(f"locality divides the count by {counts['dense'] // counts['locally connec
 print(f"dense / convolution: {counts['dense'] // counts['convolution']:,} times more weights")
 
 # %%
-param_figure(counts)
+show(param_figure(counts))
 
 # %% [markdown]
 # *Number of weights of the three layers on a logarithmic axis, where each
@@ -226,8 +226,8 @@ x6, w6 = rng.standard_normal((6, 6)), rng.standard_normal((3, 3))  # seed 0, use
 # each block connects one row of output pixels to one row of input pixels.
 
 # %%
-weight_matrix_figure([(weight_index_matrix((3, 3), (6, 6)), "3x3 convolution on a 6x6 image, circular padding",
-                       True)], values=w19, annotate=False, width=5.5, block=6)
+show(weight_matrix_figure([(weight_index_matrix((3, 3), (6, 6)), "3x3 convolution on a 6x6 image, circular padding",
+                       True)], values=w19, annotate=False, width=5.5, block=6))
 
 # %% [markdown]
 # *The 36x36 matrix of a circular 3x3 convolution on a 6x6 image; rows are
@@ -242,8 +242,8 @@ weight_matrix_figure([(weight_index_matrix((3, 3), (6, 6)), "3x3 convolution on 
 # numbers. Here it is as a picture with the numbers in the cells:
 
 # %%
-weight_matrix_figure([(weight_index_matrix((3, 3), (4, 4)), "3x3 convolution on a 4x4 image, circular padding",
-                       True)], values=w19, width=5.0, block=4)
+show(weight_matrix_figure([(weight_index_matrix((3, 3), (4, 4)), "3x3 convolution on a 4x4 image, circular padding",
+                       True)], values=w19, width=5.0, block=4))
 
 # %% [markdown]
 # *The 16x16 matrix printed above, each non-zero entry labelled with its
@@ -444,7 +444,7 @@ fig = small_multiples([err_own, err_tied], [f"own weights: max error {err_own.ma
                                            f"weights tied: max error {err_tied.max():.1f}"],
                       kind="magnitude", vmax=float(err_own.max()), panel=2.4)
 fig.colorbar(fig.axes[0].images[0], ax=fig.axes, shrink=0.8, label="equivariance error")
-fig
+show(fig)
 
 # %% [markdown]
 # *Equivariance error `max |f(Sx) - S f(x)|` for each shift `(dy, dx)`
@@ -495,7 +495,7 @@ fig = small_multiples([xs[0], targets[0], xs[-1], targets[-1]],
                        "image, cat at ({}, {})".format(*positions[-1]), "its target"],
                       kind=["image", "signed", "image", "signed"], vmax=MAP_SCALE)
 fig.colorbar(fig.axes[1].images[0], ax=fig.axes, shrink=0.8, label="target value")
-fig
+show(fig)
 
 # %% [markdown]
 # *Two of the 120 training pairs: a noisy image with the cat at the top left
@@ -640,7 +640,7 @@ print(f"smallest and largest value in the maps: {min(f.min() for f in frames):.2
 fig = small_multiples(frames, titles, kind=["image", "signed", "signed"] * 2, vmax=MAP_SCALE, ncols=3,
                       markers=marks)
 fig.colorbar(fig.axes[1].images[0], ax=fig.axes, shrink=0.6, label="map value")
-fig
+show(fig)
 
 # %% [markdown]
 # *Seed 0. Top row: the cat at column 2, where training cats were; both maps
@@ -684,7 +684,7 @@ ax.set_xlabel("cat's column (top-left pixel)")
 ax.set_ylabel("map value at the ear tip\n(mean over rows)")
 ax.set_title("Fitted on the left: the shared kernel works everywhere")
 ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
-fig
+show(fig)
 
 # %% [markdown]
 # *Seed 0: value of each map at the ear tip against the cat's column (mean
@@ -779,7 +779,7 @@ print(f"{MODES[1]}: largest difference between the two maps {explorer.state['dif
 fig = small_multiples(frames, titles, kind=["image", "signed", "signed"] * 3, vmax=MAP_SCALE, ncols=3,
                       markers=marks)
 fig.colorbar(fig.axes[1].images[0], ax=fig.axes, shrink=0.5, label="map value")
-fig
+show(fig)
 
 # %% [markdown]
 # *Seed 0. Three rows, the cat at columns 2, 12 and 17 (row 9): the input, the shared

@@ -64,7 +64,7 @@ from helpers.tinycnn import (
     make_cnn,
     probability_vs_column,
 )
-from helpers.views import small_multiples
+from helpers.views import show, small_multiples
 
 np.set_printoptions(precision=3, suppress=True, linewidth=120)
 
@@ -265,7 +265,7 @@ for i, where in enumerate(("column 4", "column 16")):
                acts["pool2"][i, c2]]
     titles += [f"input: cat at {where}", f"relu1, channel {c1}", f"pool1, channel {c1}", f"relu2, channel {c2}",
                f"pool2, channel {c2}"]
-small_multiples(frames, titles, kind=(["image"] + ["magnitude"] * 4) * 2, ncols=5)
+show(small_multiples(frames, titles, kind=(["image"] + ["magnitude"] * 4) * 2, ncols=5))
 
 # %% [markdown]
 # *Top row: the cat at column 4, then the most active channel of each stage
@@ -352,9 +352,9 @@ chance = 1 / len(CLASSES)
 print(f"chance level, one class in {len(CLASSES)}: {chance:.0%}")
 x_show, y_show, _ = make_dataset(1024, "left", seed=0)
 x_right, y_right, _ = make_dataset(400, "right", seed=2000)
-small_multiples([*x_show[:6, 0], *x_right[:2, 0]],
+show(small_multiples([*x_show[:6, 0], *x_right[:2, 0]],
                 [f"train: {CLASSES[k]}" for k in y_show[:6]] + [f"test, right: {CLASSES[k]}" for k in y_right[:2]],
-                kind="image", ncols=8, panel=1.5)
+                kind="image", ncols=8, panel=1.5))
 
 # %% [markdown]
 # *The first six training images (sprite always in the left half) and two test
@@ -601,7 +601,7 @@ fig, ax = position_axes("Trained on the left: only the global-pooling head carri
 ax.plot(cols, probs_flat[:, 0], "o-", markersize=7, label="flatten + dense")
 ax.plot(cols, probs_gmp[:, 0], "s--", markersize=7, label="global max pool + dense")
 fig.legend(loc="outside lower center", ncols=3, fontsize=11)
-fig
+show(fig)
 
 # %% [markdown]
 # *p(cat) for one noise-free cat at row 9 against the column of its left
@@ -717,7 +717,7 @@ view
 # seed 0:
 
 # %%
-view.snapshots(cols=(2, 7, 12, 17))
+show(view.snapshots(cols=(2, 7, 12, 17)))
 
 # %% [markdown]
 # *Four positions of the cat, left to right: column 2 (left half, trained),
@@ -825,7 +825,7 @@ fig, ax = position_axes("Trained everywhere, the flatten head's p(cat) becomes n
 for (name, curve), style in zip(curves.items(), ("o-", "s--", "D:")):
     ax.plot(cols, curve, style, markersize=7, label=name)
 fig.legend(loc="outside lower center", ncols=3, fontsize=11)
-fig
+show(fig)
 
 # %% [markdown]
 # *p(cat) against the cat's column for three networks trained with seed 0;

@@ -67,7 +67,7 @@ from helpers.positions import (
 )
 from helpers.sprites import CLASSES, cat_at
 from helpers.tinycnn import Conv2D, GlobalAvgPool, MaxPool2D, Model, ReLU
-from helpers.views import small_multiples
+from helpers.views import show, small_multiples
 
 np.set_printoptions(linewidth=120)
 
@@ -122,7 +122,7 @@ for name, img in (("top-left", top_left), ("bottom-right", bottom_right)):
 
 # %%
 examples = [corner_image(c, g) for g in (0, 2) for c in CORNERS]
-small_multiples(examples, [f"{c}, gap {g}" for g in (0, 2) for c in CORNERS], kind="image", panel=1.6)
+show(small_multiples(examples, [f"{c}, gap {g}" for g in (0, 2) for c in CORNERS], kind="image", panel=1.6))
 
 # %% [markdown]
 # *The two classes, without noise. Left pair: the cat touching the top and
@@ -229,7 +229,7 @@ for i, ax in enumerate(fig.axes):  # the image's border, and the lost responses,
     ax.add_patch(Rectangle((0.5, 0.5), 28, 28, fill=False, edgecolor="tab:orange"))
     if i % 2 and lost[i // 2]:
         ax.plot(lost[i // 2][1], lost[i // 2][0], "o", color="tab:orange", markerfacecolor="none", markersize=10)
-fig
+show(fig)
 
 # %% [markdown]
 # *Four states, two per row; in each pair, the input with its 1-pixel band of
@@ -340,7 +340,7 @@ for ax, padding in zip(axes, ("zero", "circular")):
     ax.set_xlabel("true row of the 7x7 map")
 axes[0].set_ylabel("row predicted from the features")
 axes[0].legend(fontsize=8)
-fig
+show(fig)
 
 # %% [markdown]
 # *Predicted against true row on the test images (stack seed 0): for each true
@@ -738,7 +738,7 @@ for angle in (0, 90, 180, 270):
     frames += [s["x"], *s["p4_maps"]]
     titles += [f"cat turned {angle}°", *[f"ear filter at {90 * r}°" for r in range(4)]]
     marks += [None, *[p if v >= 2.5 else None for p, v in zip(s["p4_peaks"], s["p4_peak_values"])]]
-small_multiples(frames, titles, kind=(["image"] + ["magnitude"] * 4) * 4, ncols=5, vmax=3, markers=marks, panel=1.7)
+show(small_multiples(frames, titles, kind=(["image"] + ["magnitude"] * 4) * 4, ncols=5, vmax=3, markers=marks, panel=1.7))
 
 # %% [markdown]
 # *Four rows, the cat turned by 0, 90, 180 and 270 degrees, then the lifting
