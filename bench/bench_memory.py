@@ -23,7 +23,7 @@ RUN_ALL_TARGET_MB = 250
 
 def _growth_without_release(name: str) -> float:
     with Kernel(name) as k:
-        off = nbformat.v4.new_code_cell("from helpers.explorers import base\nbase._next_slot = lambda: None")
+        off = nbformat.v4.new_code_cell("from helpers import cells\ncells.next_slot = lambda: None")
         k.client.execute_cell(off, 0)
         k.run()
         before = k.rss_mb()

@@ -9,7 +9,8 @@ import ipywidgets as widgets
 import numpy as np
 from PIL import Image as PILImage
 
-from helpers.explorers import Explorer, base, int_slider, toggle
+from helpers import cells
+from helpers.explorers import Explorer, int_slider, toggle
 from helpers.views import LiveFigure
 
 
@@ -88,9 +89,9 @@ def _request(msg_id, code="view = Tiny()", cell_id=None):
 def test_running_the_cell_again_closes_the_previous_view(monkeypatch):
     """The same cell run again closes the view it made before: widgets closed, figure freed, no more updates."""
     parent = {"value": _request("run-1")}
-    monkeypatch.setattr(base, "_request", lambda: parent["value"])
+    monkeypatch.setattr(cells, "_request", lambda: parent["value"])
     first, other = _Tiny(), _Tiny()  # two views made by one run of a cell: both stay
-    tree = list(base._widget_tree(first.widget))
+    tree = list(cells.widget_tree(first.widget))
     assert len(tree) >= 12 and all(w.comm is not None for w in tree)
     assert first.image.layout in tree and first.slider.style in tree  # layouts and styles are widgets too
     assert (first.slot, other.slot) == (("view = Tiny()", 1), ("view = Tiny()", 2))
@@ -109,16 +110,16 @@ def test_running_the_cell_again_closes_the_previous_view(monkeypatch):
     assert other.image.comm is not None and elsewhere.image.comm is not None
     slider.value = 3  # the closed view no longer listens: nothing happens
     second.slider.value = 3
-    assert second.frames == 2 and base._LIVE[second.slot] is second
+    assert second.frames == 2 and cells._TAKEN[second.slot] is second
     slot = second.slot
     second.close()
-    assert slot not in base._LIVE
+    assert slot not in cells._TAKEN
     for view in (other, elsewhere):
         view.close()
 
 
 def test_a_cell_id_wins_over_the_code(monkeypatch):
-    monkeypatch.setattr(base, "_request", lambda: _request("run-9", code="x", cell_id="cell-a"))
+    monkeypatch.setattr(cells, "_request", lambda: _request("run-9", code="x", cell_id="cell-a"))
     view = _Tiny()
     assert view.slot == ("cell-a", 1)
     view.close()
@@ -151,3 +152,17 @@ def test_live_figure_pixel_ratio_is_checked():
     one, two = LiveFigure(2, pixel_ratio=1), LiveFigure(2, pixel_ratio=2)
     assert one.css_size == two.css_size
     assert two.canvas.get_width_height() == tuple(2 * n for n in one.css_size)
+
+
+def test_a_training_progress_bar_is_closed_when_its_cell_runs_again(monkeypatch):
+    from helpers.tinycnn.training import _WidgetProgress
+
+    monkeypatch.setattr(cells, "_request", lambda: _request("run-1", code="train(...)"))
+    first = _WidgetProgress(2, 4, "training")
+    tree = list(cells.widget_tree(first.box.widget))
+    assert all(w.comm is not None for w in tree)
+    monkeypatch.setattr(cells, "_request", lambda: _request("run-2", code="train(...)"))
+    second = _WidgetProgress(2, 4, "training")
+    assert all(w.comm is None for w in tree) and second.bar.comm is not None
+    second.close()
+    assert second.slot not in cells._TAKEN

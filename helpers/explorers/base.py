@@ -21,10 +21,11 @@ readout (class ``live-view-readout``).
 from __future__ import annotations
 
 import base64
-import gc
 import html
 
 import ipywidgets as widgets
+
+from .. import cells
 
 try:  # anywidget carries the watch's browser code; without it (a bare hub image) the views still work
     from .watch import KernelWatch
@@ -69,15 +70,10 @@ class Explorer:
         The view made by the same cell in an earlier run in this kernel (the
         cell run again, or a second *Run All*) is closed first: its widgets
         and figure are freed, so re-running a cell does not pile up memory.
-        See :func:`_next_slot` for how "the same cell" is told.
+        See :mod:`helpers.cells` for how "the same cell" is told.
         """
-        self.slot = _next_slot()
-        if self.slot is not None:
-            previous = _LIVE.pop(self.slot, None)
-            if previous is not None and previous is not self:
-                previous.close()
-                gc.collect()  # a figure's artists refer to each other: free them now, not at the next collection
-            _LIVE[self.slot] = self
+        self.slot = cells.next_slot()
+        cells.claim(self.slot, self)
         self.controls = list(controls)
         self.live = live
         # No tooltip on the image: ipywidgets 8.1 fails to render an Image that has one.
@@ -121,13 +117,10 @@ class Explorer:
             return
         for c in getattr(self, "controls", []):
             c.unobserve(self.update, names="value")
-        for w in _widget_tree(getattr(self, "widget", None)):
-            w.close()
+        cells.close_widgets(getattr(self, "widget", None))
         if getattr(self, "live", None) is not None:
             self.live.close()
-        slot = getattr(self, "slot", None)
-        if slot is not None and _LIVE.get(slot) is self:
-            del _LIVE[slot]
+        cells.release(getattr(self, "slot", None), self)
         self.__dict__.clear()
         self.closed = True
 
@@ -197,57 +190,6 @@ class Explorer:
         bundle["text/plain"] = f"{self.title} (live view: run the notebook in JupyterLab to move it)"
         bundle["text/html"] = self.static_html()
         return bundle
-
-
-#: The live view of each slot made last in this kernel (see :meth:`Explorer._build`).
-_LIVE: dict[tuple, Explorer] = {}
-#: ``(request id, views made so far)`` of the cell being run.
-_COUNT = ["", 0]
-
-
-def _request():
-    """The kernel's current execute request (its header, metadata and code), or ``None`` outside a kernel."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
-        return None
-    kernel = getattr(get_ipython(), "kernel", None)
-    try:
-        return kernel.get_parent("shell") if kernel is not None else None
-    except Exception:  # an older ipykernel without get_parent: no release, nothing breaks
-        return None
-
-
-def _next_slot() -> tuple | None:
-    """Where a new live view sits: ``(cell, n)``, the n-th view that run of the cell makes.
-
-    The cell is the id JupyterLab, Notebook 7 and Voila send with each
-    request (``cellId``), or else the cell's code, so a cell run again (or a
-    second *Run All*) gives the same slots while two different cells never
-    share one. ``None`` outside a kernel: nothing is ever released there.
-    """
-    parent = _request()
-    if not parent or parent.get("msg_type", parent.get("header", {}).get("msg_type")) != "execute_request":
-        return None
-    msg_id = parent.get("header", {}).get("msg_id", "")
-    cell = (parent.get("metadata") or {}).get("cellId") or (parent.get("content") or {}).get("code", "")
-    if _COUNT[0] != msg_id:
-        _COUNT[:] = [msg_id, 0]
-    _COUNT[1] += 1
-    return (cell, _COUNT[1])
-
-
-def _widget_tree(widget):
-    """``widget`` and every widget below it, children first, with their layout and style widgets."""
-    if widget is None:
-        return
-    for child in getattr(widget, "children", ()):
-        yield from _widget_tree(child)
-    for part in ("layout", "style"):
-        value = getattr(widget, part, None)
-        if isinstance(value, widgets.Widget):
-            yield value
-    yield widget
 
 
 def _png_size(png: bytes) -> tuple[int, int]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import cells
 from .._validate import as_float_array, choice, describe_value, positive_int
 from ..ops import log_softmax
 from ._checks import as_rng, check_labels
@@ -73,7 +74,7 @@ class _TextProgress:
     def epoch(self, epoch: int, text: str) -> None:
         print(f"{self.title}, epoch {epoch}/{self.epochs}: {text}", flush=True)
 
-    def close(self) -> None:
+    def finish(self) -> None:
         pass
 
 
@@ -110,6 +111,9 @@ class _WidgetProgress:
                                        style={"description_width": "initial"})
         self.label = widgets.HTML(value="starting")
         self.box = _ProgressBox(widgets.HBox([self.bar, self.label]))
+        # The bar a previous run of this cell showed is closed: re-running a cell does not pile up widgets.
+        self.slot = cells.next_slot()
+        cells.claim(self.slot, self)
         display(self.box)
 
     def batch(self, epoch: int, done: int, loss: float, acc: float) -> None:
@@ -123,8 +127,13 @@ class _WidgetProgress:
     def _say(self, text: str) -> None:
         self.label.value = f'<span style="font-family: monospace">{html.escape(text)}</span>'
 
-    def close(self) -> None:
+    def finish(self) -> None:
         self.bar.bar_style = "success"
+
+    def close(self) -> None:
+        """Close the bar's widgets (when its cell runs again)."""
+        cells.close_widgets(self.box.widget)
+        cells.release(self.slot, self)
 
 
 def _make_progress(progress, epochs: int, batches: int, title: str):
@@ -232,6 +241,6 @@ def train(model: Model, x, y, epochs: int = 5, batch_size: int = 64, optimizer=N
         if show is not None:
             show.epoch(epoch, text)
     if show is not None:
-        show.close()
+        show.finish()
     model.forget()
     return history
