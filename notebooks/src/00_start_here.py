@@ -194,8 +194,9 @@ peaks = [np.unravel_index(np.argmax(m), m.shape) for m in ear_maps]
 for c, (r, pc) in zip(cols, peaks):
     print(f"cat at column {c:2d}: ear map peak at row {r}, column {pc}")
 assert len({pc - c for c, (_, pc) in zip(cols, peaks)}) == 1  # the peak moves exactly as far as the cat
-show(small_multiples([*images, *ear_maps], [*(f"cat at column {c}" for c in cols), *(f"ear map, column {c}" for c in cols)],
-                kind=["image"] * 3 + ["signed"] * 3, markers=[None] * 3 + peaks, vmax=VMAX, ncols=3))
+titles = [*(f"cat at column {c}" for c in cols), *(f"ear map, column {c}" for c in cols)]
+show(small_multiples([*images, *ear_maps], titles, kind=["image"] * 3 + ["signed"] * 3,
+                     markers=[None] * 3 + peaks, vmax=VMAX, ncols=3))
 
 # %% [markdown]
 # *Top row: the cat at columns 2, 9 and 16 of row 9. Bottom row: the ear

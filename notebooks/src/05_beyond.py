@@ -738,7 +738,8 @@ for angle in (0, 90, 180, 270):
     frames += [s["x"], *s["p4_maps"]]
     titles += [f"cat turned {angle}°", *[f"ear filter at {90 * r}°" for r in range(4)]]
     marks += [None, *[p if v >= 2.5 else None for p, v in zip(s["p4_peaks"], s["p4_peak_values"])]]
-show(small_multiples(frames, titles, kind=(["image"] + ["magnitude"] * 4) * 4, ncols=5, vmax=3, markers=marks, panel=1.7))
+show(small_multiples(frames, titles, kind=(["image"] + ["magnitude"] * 4) * 4, ncols=5, vmax=3, markers=marks,
+                     panel=1.7))
 
 # %% [markdown]
 # *Four rows, the cat turned by 0, 90, 180 and 270 degrees, then the lifting
