@@ -169,6 +169,20 @@ def test_normalise_drops_timestamps_widget_state_and_widget_ids():
         normalise(nb)
 
 
+def test_normalise_joins_a_stream_the_kernel_sent_in_pieces():
+    """How ipykernel cuts printed text into messages depends on timing; the committed file must not."""
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print(...)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="largest error:"),
+                    nbformat.v4.new_output("stream", name="stdout", text=" 0.0\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="next\n")]
+    nb.cells.append(cell)
+    outs = normalise(nb).cells[0].outputs
+    assert [(o.name, o.text) for o in outs] == [("stdout", "largest error: 0.0\n"), ("stderr", "warning\n"),
+                                                ("stdout", "next\n")]
+
+
 def test_build_tool_refuses_to_replace_an_executed_notebook_with_an_unexecuted_one(tmp_path, monkeypatch, capsys):
     (tmp_path / "src").mkdir()
     shutil.copy(SOURCES[0], tmp_path / "src" / SOURCES[0].name)

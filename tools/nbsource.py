@@ -142,6 +142,8 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
       (no saved widget state, no jupytext or editor metadata);
     - cell metadata: only ``tags`` and ``jupyter.source_hidden`` (no execution
       timestamps, no collapsed/scrolled flags);
+    - consecutive printed outputs of one stream are one output: how the
+      kernel cut them into messages depends on timing, not on the notebook;
     - outputs: the widget-view part of a live view's output is dropped. Its
       model id is random and means nothing without the kernel that made it;
       what stays is the static fallback next to it: the picture and text that
@@ -157,6 +159,8 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.metadata.get("jupyter", {}).get("source_hidden"):
             keep["jupyter"] = {"source_hidden": True}
         cell.metadata = nbformat.from_dict(keep)
+        if cell.get("outputs"):
+            cell.outputs = coalesce_streams(cell.outputs)
         for out in cell.get("outputs", []):
             data = out.get("data")
             if data and WIDGET_VIEW in data:
@@ -167,6 +171,19 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 if isinstance(out.get("metadata"), dict):
                     out["metadata"].pop(WIDGET_VIEW, None)
     return nb
+
+
+def coalesce_streams(outputs: list) -> list:
+    """``outputs`` with each run of consecutive ``stream`` outputs of the same name joined into one."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream"
+                and prev.get("name") == out.get("name")):
+            prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
 
 
 def dumps(nb: nbformat.NotebookNode) -> str:
