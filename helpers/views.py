@@ -442,11 +442,9 @@ class Picture:
         self._bundle = None
 
     def _formats(self) -> tuple[dict, dict]:
-        try:
-            from IPython import get_ipython
-        except ImportError:  # pragma: no cover - IPython comes with ipywidgets
-            get_ipython = None  # noqa: N806
-        shell = get_ipython() if get_ipython else None
+        from IPython import get_ipython  # IPython comes with ipywidgets
+
+        shell = get_ipython()
         if shell is not None and hasattr(shell, "display_formatter"):
             data, meta = shell.display_formatter.format(self._fig)
             if any(k.startswith("image/") for k in data):

@@ -38,6 +38,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 from jupytext.config import load_jupytext_config
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMAT = "py:percent"
@@ -119,7 +120,6 @@ def build(src: Path) -> nbformat.NotebookNode:
     src = Path(src)
     nb = read_source(src)
     out = nbformat.v4.new_notebook()
-    out.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)}
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
             new = nbformat.v4.new_markdown_cell(cell.source)
@@ -132,7 +132,7 @@ def build(src: Path) -> nbformat.NotebookNode:
         if "solution" in tags:
             new.metadata["jupyter"] = {"source_hidden": True}
         out.cells.append(new)
-    return out
+    return normalise(out)
 
 
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -142,8 +142,9 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
       (no saved widget state, no jupytext or editor metadata);
     - cell metadata: only ``tags`` and ``jupyter.source_hidden`` (no execution
       timestamps, no collapsed/scrolled flags);
-    - consecutive printed outputs of one stream are one output: how the
-      kernel cut them into messages depends on timing, not on the notebook;
+    - consecutive printed outputs of one stream are one output (nbconvert's
+      ``CoalesceStreamsPreprocessor``): how the kernel cut them into messages
+      depends on timing, not on the notebook;
     - outputs: the widget-view part of a live view's output is dropped. Its
       model id is random and means nothing without the kernel that made it;
       what stays is the static fallback next to it: the picture and text that
@@ -159,8 +160,6 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.metadata.get("jupyter", {}).get("source_hidden"):
             keep["jupyter"] = {"source_hidden": True}
         cell.metadata = nbformat.from_dict(keep)
-        if cell.get("outputs"):
-            cell.outputs = coalesce_streams(cell.outputs)
         for out in cell.get("outputs", []):
             data = out.get("data")
             if data and WIDGET_VIEW in data:
@@ -170,20 +169,8 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                                      "(text, image or HTML) to keep")
                 if isinstance(out.get("metadata"), dict):
                     out["metadata"].pop(WIDGET_VIEW, None)
+    CoalesceStreamsPreprocessor().preprocess(nb, {})
     return nb
-
-
-def coalesce_streams(outputs: list) -> list:
-    """``outputs`` with each run of consecutive ``stream`` outputs of the same name joined into one."""
-    merged: list = []
-    for out in outputs:
-        prev = merged[-1] if merged else None
-        if (out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream"
-                and prev.get("name") == out.get("name")):
-            prev["text"] = "".join(prev["text"]) + "".join(out["text"])
-        else:
-            merged.append(out)
-    return merged
 
 
 def dumps(nb: nbformat.NotebookNode) -> str:

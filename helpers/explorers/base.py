@@ -78,7 +78,7 @@ class Explorer:
         self.live = live
         # No tooltip on the image: ipywidgets 8.1 fails to render an Image that has one.
         # The readout below is the picture's text alternative. The PNG is drawn at live.pixel_ratio
-        # device pixels per CSS pixel and shown at its CSS size: crisp, never stretched.
+        # device pixels per CSS pixel and shown at its CSS size, never stretched.
         self.image = widgets.Image(format="png")
         css_width, css_height = live.css_size
         self.image.layout.width = f"{css_width}px"
@@ -169,7 +169,7 @@ class Explorer:
         size is the picture's natural size divided by its pixel ratio, so it is never stretched.
         """
         png = self.image.value
-        width, height = (n // self.live.pixel_ratio for n in _png_size(png))
+        width, height = self.live.css_size
         controls = "".join(
             f'<li class="live-view-static-control" data-kind="{type(c).__name__}" '
             f'data-tooltip="{html.escape(getattr(c, "tooltip", None) or "", quote=True)}">'
@@ -190,10 +190,3 @@ class Explorer:
         bundle["text/plain"] = f"{self.title} (live view: run the notebook in JupyterLab to move it)"
         bundle["text/html"] = self.static_html()
         return bundle
-
-
-def _png_size(png: bytes) -> tuple[int, int]:
-    """``(width, height)`` in pixels from a PNG's IHDR chunk."""
-    if png[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ValueError("the live view's image is not a PNG")
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
