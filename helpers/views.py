@@ -29,7 +29,8 @@ from matplotlib.colors import ListedColormap, Normalize, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from PIL import Image as PILImage
+
+from .png import encode_png
 
 __all__ = ["CMAPS", "KERNEL_COLOURS", "LiveFigure", "Picture", "describe_figure", "show", "small_multiples",
            "style_axes", "text_colour", "text_colour_on",
@@ -78,8 +79,10 @@ class LiveFigure:
         if not isinstance(pixel_ratio, int) or isinstance(pixel_ratio, bool) or pixel_ratio < 1:
             raise ValueError(f"pixel_ratio must be a whole number >= 1; got {pixel_ratio!r}")
         #: Device pixels per CSS pixel the PNG is drawn for; it is shown at :attr:`css_size`, never stretched.
-        #: 2 is crisp on high-density screens but draws and encodes four times the pixels (see bench/).
+        #: 2 is crisp on high-density screens but draws and encodes four times the pixels (see bench/);
+        #: a live view switches with :meth:`set_pixel_ratio` when its screen asks for it.
         self.pixel_ratio = pixel_ratio
+        self.dpi = dpi  # dots per inch at pixel ratio 1: the CSS pixels per inch of the picture
         self.fig = Figure(figsize=(ncols * panel, nrows * (panel + title_space)), dpi=dpi * pixel_ratio)
         self.canvas = FigureCanvasAgg(self.fig)
         grid = self.fig.subplots(nrows, ncols, squeeze=False,
@@ -167,6 +170,24 @@ class LiveFigure:
         self._ax(ax).set_title(title, fontsize=10)
         self.invalidate()
 
+    def set_pixel_ratio(self, pixel_ratio: int) -> bool:
+        """Draw for ``pixel_ratio`` device pixels per CSS pixel from the next :meth:`render` on.
+
+        The picture keeps its :attr:`css_size` (up to a rounding pixel); only
+        its sharpness changes. Returns True if the ratio changed.
+
+        Raises:
+            ValueError: ``pixel_ratio`` is not a whole number >= 1.
+        """
+        if not isinstance(pixel_ratio, int) or isinstance(pixel_ratio, bool) or pixel_ratio < 1:
+            raise ValueError(f"pixel_ratio must be a whole number >= 1; got {pixel_ratio!r}")
+        if pixel_ratio == self.pixel_ratio:
+            return False
+        self.pixel_ratio = pixel_ratio
+        self.fig.set_dpi(self.dpi * pixel_ratio)
+        self.invalidate()
+        return True
+
     def invalidate(self) -> None:
         """Forget the cached background (after any change to a static part)."""
         self._background = None
@@ -191,11 +212,7 @@ class LiveFigure:
         for artist in self._dynamic:  # markers last, on top of everything
             if isinstance(artist, Line2D):
                 self.fig.draw_artist(artist)
-        width, height = self.canvas.get_width_height()
-        rgba = PILImage.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buf = io.BytesIO()
-        rgba.convert("RGB").save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+        return encode_png(np.asarray(self.canvas.buffer_rgba()))
 
     @property
     def css_size(self) -> tuple[int, int]:

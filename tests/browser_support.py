@@ -687,6 +687,7 @@ class LiveViewProbe:
     problems: list = field(default_factory=list)
     sliders: list = field(default_factory=list)
     toggles: list = field(default_factory=list)
+    sharpness: dict | None = None  # the picture's pixels per CSS pixel against the screen's (see _JS_SHARPNESS)
 
     @property
     def times_ms(self) -> list[float]:
@@ -730,6 +731,14 @@ def probe_live_views(page, name: str, presses: int = 3, screenshot_dir: Path | N
                 return !!r && r.innerText.trim().length > 0; })(arguments[0]);"""), arg=[name, i], timeout=5000)
         except Exception:
             pass  # reported below as an empty readout
+        sharp = _sharpness(page, name, i)
+        if sharp and not sharp["ok"]:
+            drawn, expected = sharp["drawn"], sharp["expected"]
+            how = "stretched" if drawn < 1 else "blurry" if drawn < expected else "shrunk"
+            probe.problems.append(
+                f"{where}: its picture is {sharp['natural']} px wide, shown {sharp['css']:.0f} CSS px wide on a "
+                f"screen of pixel ratio {sharp['dpr']:g}: drawn for ratio {drawn:.2f}, expected {expected} ({how})")
+        probe.sharpness = sharp
         info = page.evaluate(_fn(_JS_CONTROLS), [name, i])
         probe.controls = info["controls"]
         if not info["hasImage"]:
@@ -770,6 +779,32 @@ def probe_live_views(page, name: str, presses: int = 3, screenshot_dir: Path | N
                 probe.toggles.append(_press_toggle(page, name, i, k, g, repaint_timeout))
                 probe.problems.extend(probe.toggles[-1].problems)
     return probes
+
+
+# How sharp live view i's picture is: image pixels per CSS pixel against the screen's device pixel ratio.
+# A picture is sharp and unstretched when it was drawn for the screen: 2 image pixels per CSS pixel where the
+# screen has 1.5 or more device pixels per CSS pixel, else 1 (one CSS pixel of rounding allowed).
+_JS_SHARPNESS = _JS_VIEWS + """
+return (([name, i]) => {
+  const img = __views(name)[i].querySelector('img.live-view-image, .live-view-image img');
+  if (!img || !img.naturalWidth) return null;
+  const css = img.getBoundingClientRect().width, dpr = window.devicePixelRatio || 1;
+  const expected = dpr >= 1.5 ? 2 : 1;
+  return {natural: img.naturalWidth, css, dpr, expected, drawn: img.naturalWidth / css,
+          ok: Math.abs(img.naturalWidth - expected * css) <= expected};
+})(arguments[0]);
+"""
+
+
+def _sharpness(page, name: str, i: int, timeout_ms: int = 5000) -> dict | None:
+    """The sharpness reading of live view i, once it is right or after ``timeout_ms`` (the kernel redraws a
+    view for the screen's pixel ratio when the browser reports it, one round trip after the view appears)."""
+    try:
+        page.wait_for_function(_fn(_JS_SHARPNESS.replace("return (([name, i]) => {", "const r = (([name, i]) => {", 1)
+                                   + "return !!r && r.ok;"), arg=[name, i], timeout=timeout_ms)
+    except Exception:
+        pass  # reported by the caller
+    return page.evaluate(_fn(_JS_SHARPNESS), [name, i])
 
 
 def _number(text: str | None) -> float | None:

@@ -65,6 +65,9 @@ MAX_MEDIAN_MS = float(os.environ.get("BROWSER_TEST_MAX_MEDIAN_MS", "400"))
 
 REPORT = bs.ROOT / "build" / "browser-report.json"
 
+#: The screen the pages are shown on: 2 device pixels per CSS pixel, as on most student laptops.
+PIXEL_RATIO = 2
+
 
 def _listing(items, max_lines: int = 25) -> str:
     """``(cell number, text)`` pairs as an indented list; long texts keep their last lines (a traceback's end)."""
@@ -89,7 +92,8 @@ def lab(request):
 def browser_context(lab):
     """One browser and one context (so JupyterLab's scripts are cached) for the whole module."""
     with bs.chromium() as browser:
-        yield browser.new_context(viewport={"width": 1400, "height": 1000})
+        # A high-density screen (most student laptops): the pictures must be drawn for it, and fast enough.
+        yield browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=PIXEL_RATIO)
 
 
 @pytest.fixture
@@ -183,13 +187,13 @@ from PIL import Image as PILImage
 
 def png(v):
     buf = io.BytesIO()
-    PILImage.fromarray(np.full((12, 12), int(v) % 256, dtype=np.uint8)).save(buf, format="png")
+    PILImage.fromarray(np.full((24, 24), int(v) % 256, dtype=np.uint8)).save(buf, format="png")
     return buf.getvalue()
 
 
 def view(ctl, image=None, wired=True, live=True):
-    """A stand-in live view with the DOM convention of helpers.explorers.base."""
-    img = image or w.Image(format="png", value=png(0))
+    """A stand-in live view with the DOM convention of helpers.explorers.base, drawn for pixel ratio 2."""
+    img = image or w.Image(format="png", value=png(0), width=12, height=12)
     img.add_class("live-view-image")
     aria = ' role="status" aria-live="polite"' if live else ""
     out = w.HTML(f"<div{aria}>value {ctl.value}</div>")
@@ -221,6 +225,12 @@ CANARY = [
     ("None  # the committed notebook shows a widget here", ("the page shows 0 (blank output)",)),
     ('view(w.IntSlider(2, 0, 5, description="mute", tooltip="t"), live=False)', ("no aria-live region",)),
     ('w.Image(format="png", value=png(0), tooltip="on its own")', ("cell 10: widget did not render",)),
+    ('view(w.IntSlider(2, 0, 5, description="soft", tooltip="t"),\n'
+     '     image=w.Image(format="png", value=png(0), width=24, height=24))', ("drawn for ratio 1.00, expected 2 (blurry)",)),
+    ('view(w.IntSlider(2, 0, 5, description="no size", tooltip="t"), image=w.Image(format="png", value=png(0)))',
+     ("expected 2 (stretched)",)),
+    ('view(w.IntSlider(2, 0, 5, description="wide", tooltip="t"),\n'
+     '     image=w.Image(format="png", value=png(0), width=36, height=36))', ("expected 2 (stretched)",)),
     ('raise ValueError("canary")', ("ValueError: canary",)),
 ]
 

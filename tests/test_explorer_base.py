@@ -154,6 +154,65 @@ def test_live_figure_pixel_ratio_is_checked():
     assert two.canvas.get_width_height() == tuple(2 * n for n in one.css_size)
 
 
+def _png_size(png: bytes) -> tuple[int, int]:
+    return PILImage.open(io.BytesIO(png)).size
+
+
+def test_the_screen_s_pixel_ratio_gives_a_sharper_picture_at_the_same_size():
+    view = _Tiny()
+    css = view.live.css_size
+    assert _png_size(view.image.value) == css  # drawn for ratio 1 until a browser says otherwise
+    view.watch.pixel_ratio = 2  # what the browser sends from a high-density screen
+    assert view.live.pixel_ratio == 2
+    assert _png_size(view.image.value) == (2 * css[0], 2 * css[1])
+    assert (view.image.layout.width, view.image.layout.height) == (f"{css[0]}px", f"{css[1]}px")
+    view.slider.value = 2
+    assert _png_size(view.image.value) == (2 * css[0], 2 * css[1]) and view.readout_text.startswith("pixel at column 2")
+    for sent, kept in ((3, 2), (1, 1), (0, 1)):  # the kernel draws at 1 or 2, whatever arrives
+        view.watch.pixel_ratio = sent
+        assert view.watch.pixel_ratio == kept and view.live.pixel_ratio == kept
+    frames = view.frames
+    view.watch.pixel_ratio = 1  # no change, no redraw
+    assert view.frames == frames
+    assert "devicePixelRatio" in view.watch._esm and "matchMedia" in view.watch._esm
+
+
+def test_set_pixel_ratio_is_checked_and_reports_a_change():
+    import pytest
+
+    live = LiveFigure(2)
+    for bad in (0, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="pixel_ratio must be a whole number"):
+            live.set_pixel_ratio(bad)
+    assert live.set_pixel_ratio(2) is True and live.set_pixel_ratio(2) is False
+    live.render()
+    assert live.canvas.get_width_height() == tuple(2 * n for n in LiveFigure(2).css_size)
+
+
+class _Cached(_Tiny):
+    cache_frames = True
+    computed = 0
+
+    def compute(self):
+        type(self).computed += 1
+        return super().compute()
+
+
+def test_a_view_with_cached_frames_draws_each_state_once_and_shows_the_same_picture():
+    fresh = _Tiny()
+    view = _Cached()
+    for col, ink in ((1, "black"), (2, "grey"), (1, "black"), (0, "black"), (2, "grey")):
+        view.slider.value, view.buttons.value = col, ink
+        fresh.slider.value, fresh.buttons.value = col, ink
+        assert view.image.value == fresh.image.value and view.readout_text == fresh.readout_text
+        assert view.state["column"] == col
+    # one computation per state visited (including the intermediate (2, black) and (1, grey) on the way)
+    assert _Cached.computed == len(view._frame_cache)
+    assert _Cached.computed < view.frames
+    view.watch.pixel_ratio = 2  # a new pixel ratio is a new picture, drawn afresh
+    assert _png_size(view.image.value)[0] == 2 * view.live.css_size[0]
+
+
 def test_a_training_progress_bar_is_closed_when_its_cell_runs_again(monkeypatch):
     from helpers.tinycnn.training import _WidgetProgress
 

@@ -100,11 +100,35 @@ class Explorer:
         self.widget = widgets.VBox([*top, *rows, self.image, self.readout])
         self.widget.add_class("live-view")
         self.frames = 0
+        #: Finished frames by (pixel ratio, control values), for views that set ``cache_frames``.
+        self._frame_cache: dict = {}
         for c in self.controls:
             c.observe(self.update, names="value")
+        if self.watch is not None:
+            self.watch.observe(self._on_pixel_ratio, names="pixel_ratio")
         self.update()
 
     closed = False
+
+    #: A view with few states (the product of its controls' positions) and a costly picture sets this:
+    #: each state is drawn once, then served from memory (the rotation view: 8 states).
+    cache_frames = False
+
+    def set_pixel_ratio(self, pixel_ratio: int) -> None:
+        """Draw for ``pixel_ratio`` device pixels per CSS pixel (1 or 2) and show the picture at the same size.
+
+        Called when the browser reports its screen's pixel density (see
+        :class:`~helpers.explorers.watch.KernelWatch`); a view on a
+        high-density screen is drawn at 2, so its text is sharp there.
+        """
+        if self.live.set_pixel_ratio(pixel_ratio):
+            css_width, css_height = self.live.css_size
+            self.image.layout.width = f"{css_width}px"
+            self.image.layout.height = f"{css_height}px"
+            self.update()
+
+    def _on_pixel_ratio(self, change) -> None:
+        self.set_pixel_ratio(int(change["new"]))
 
     def close(self) -> None:
         """Close every widget of the view, free its figure and drop everything it holds.
@@ -137,10 +161,19 @@ class Explorer:
     # -- the update loop ---------------------------------------------------
     def update(self, change=None) -> None:
         """Recompute, redraw and re-render for the current control values."""
-        self.state = self.compute()
-        self.draw(self.state)
-        self.image.value = self.live.render()
-        self.readout_text = self.describe(self.state)
+        key = (self.live.pixel_ratio, *(c.value for c in self.controls))
+        cached = self._frame_cache.get(key)
+        if cached is None:
+            self.state = self.compute()
+            self.draw(self.state)
+            png = self.live.render()
+            self.readout_text = self.describe(self.state)
+            if self.cache_frames:
+                self._frame_cache[key] = (self.state, png, self.readout_text)
+        else:
+            self.state, png, self.readout_text = cached
+            self.draw(self.state)  # the artists follow the state shown (cheap: no drawing)
+        self.image.value = png
         self.readout.value = (
             f'<div role="status" aria-live="polite" style="font-family: monospace; white-space: pre-wrap;">'
             f"{html.escape(self.readout_text)}</div>")

@@ -16,6 +16,9 @@ view belongs to a stopped kernel or a busy one, greys the picture and tells
 the reader to run the cell again. When an answer does come (a kernel that
 was only busy), the view returns to normal.
 
+It reports the screen's pixel density (``pixel_ratio``: 2 on high-density
+screens, else 1), so the view draws a picture that is sharp there.
+
 It also marks each control of the view with ``data-lm-suppress-shortcuts``
 when it takes the focus, which keeps the notebook's own keyboard shortcuts
 away from it (Notebook 7's command mode otherwise takes the arrow keys), so
@@ -105,6 +108,22 @@ function render({ model, el }) {
   function onKey(event) { if (KEYS.has(event.key) && !el.contains(event.target)) ping(); }
   function onPointer(event) { if (!el.contains(event.target)) ping(); }
 
+  // The picture is drawn for the screen's pixel density: 2 device pixels per CSS pixel on high-density
+  // screens (and when zoomed to 150% or more), else 1; the kernel redraws when this changes.
+  let ratioQuery = null;
+  function reportRatio() {
+    const ratio = (window.devicePixelRatio || 1) >= 1.5 ? 2 : 1;
+    if (model.get("pixel_ratio") !== ratio) { model.set("pixel_ratio", ratio); model.save_changes(); }
+  }
+  function onRatioChange() { reportRatio(); watchRatio(); }
+  function watchRatio() {
+    if (!window.matchMedia) return;
+    ratioQuery = window.matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
+    ratioQuery.addEventListener("change", onRatioChange, { once: true });
+  }
+  reportRatio();
+  watchRatio();
+
   let tries = 0;
   function attach() {
     root = el.closest(".live-view");
@@ -121,6 +140,7 @@ function render({ model, el }) {
 
   return () => {
     clearTimeout(timer);
+    if (ratioQuery) ratioQuery.removeEventListener("change", onRatioChange);
     if (root) {
       root.removeEventListener("focusin", onFocus, true);
       root.removeEventListener("keydown", onKey, true);
@@ -158,6 +178,13 @@ class KernelWatch(anywidget.AnyWidget):
     _css = _CSS
     timeout_ms = traitlets.Int(2000).tag(sync=True)
     stale_text = traitlets.Unicode(STALE_TEXT).tag(sync=True)
+    #: Device pixels per CSS pixel of the screen showing the view, as the browser reports it: 1 or 2.
+    pixel_ratio = traitlets.Int(1).tag(sync=True)
+
+    @traitlets.validate("pixel_ratio")
+    def _valid_ratio(self, proposal):
+        value = proposal["value"]
+        return 2 if value >= 2 else 1  # whatever the browser sends, the kernel draws at 1 or 2
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

