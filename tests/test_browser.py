@@ -226,7 +226,8 @@ CANARY = [
     ('view(w.IntSlider(2, 0, 5, description="mute", tooltip="t"), live=False)', ("no aria-live region",)),
     ('w.Image(format="png", value=png(0), tooltip="on its own")', ("cell 10: widget did not render",)),
     ('view(w.IntSlider(2, 0, 5, description="soft", tooltip="t"),\n'
-     '     image=w.Image(format="png", value=png(0), width=24, height=24))', ("drawn for ratio 1.00, expected 2 (blurry)",)),
+     '     image=w.Image(format="png", value=png(0), width=24, height=24))',
+     ("drawn for ratio 1.00, expected 2 (blurry)",)),
     ('view(w.IntSlider(2, 0, 5, description="no size", tooltip="t"), image=w.Image(format="png", value=png(0)))',
      ("expected 2 (stretched)",)),
     ('view(w.IntSlider(2, 0, 5, description="wide", tooltip="t"),\n'
