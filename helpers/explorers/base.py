@@ -26,6 +26,7 @@ import html
 import ipywidgets as widgets
 
 from .. import cells
+from ..memory import release_freed_memory
 
 try:  # anywidget carries the watch's browser code; without it (a bare hub image) the views still work
     from .watch import KernelWatch
@@ -147,6 +148,7 @@ class Explorer:
         cells.release(getattr(self, "slot", None), self)
         self.__dict__.clear()
         self.closed = True
+        release_freed_memory()  # the figure's pixel buffers (see helpers.memory)
 
     # -- what subclasses provide -----------------------------------------
     def compute(self) -> dict:  # pragma: no cover - abstract

@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import cells
 from .._validate import as_float_array, choice, describe_value, positive_int
+from ..memory import release_freed_memory
 from ..ops import log_softmax
 from ._checks import as_rng, check_labels
 from .layers import SoftmaxCrossEntropy
@@ -243,4 +244,5 @@ def train(model: Model, x, y, epochs: int = 5, batch_size: int = 64, optimizer=N
     if show is not None:
         show.finish()
     model.forget()
+    release_freed_memory()  # the batches' temporaries: see helpers.memory
     return history
