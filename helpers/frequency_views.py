@@ -5,7 +5,9 @@
   binomial blur (section 5, the primer on frequency);
 - :func:`blur_gain_figure` draws the fastest pattern ``+1, -1, +1, ...`` with
   its two phases and its blurred version, and the gain of each binomial blur
-  against the frequency (section 6, before blur pooling).
+  against the frequency (section 6, before blur pooling);
+- :func:`consistency_figure` draws the shift-consistency curves of max
+  pooling and of blur pooling (section 6, :func:`helpers.pooling.consistency_curve`).
 
 The numbers come from :mod:`helpers.pooling` (:func:`~helpers.pooling.blur_row`,
 :func:`~helpers.pooling.blur_gain`); this module only draws. Meaning is
@@ -20,9 +22,9 @@ from matplotlib.figure import Figure
 
 from ._validate import as_float_array, choice, positive_int
 from .ops import BLUR_FILTERS
-from .pooling import blur_gain, blur_row
+from .pooling import METHOD_LABELS, METHODS, blur_gain, blur_row
 
-__all__ = ["subsampling_figure", "blur_gain_figure"]
+__all__ = ["subsampling_figure", "blur_gain_figure", "consistency_figure"]
 
 
 def _taps(filter: str) -> str:
@@ -115,4 +117,35 @@ def blur_gain_figure(pixels: int = 12, frequencies: int = 101) -> Figure:
     ax2.set_ylim(0, 1.25)
     ax2.set_title("Binomial blurs: gain 0 at the fastest pattern (1/2)")
     ax2.legend(fontsize=8, loc="lower left")
+    return fig
+
+
+def consistency_figure(shifts, curves: dict) -> Figure:
+    """The shift-consistency curves: relative change of the features against the shift, one line per pooling.
+
+    ``shifts`` is a 1-D array of the shifts ``k`` (pixels); ``curves`` maps each of
+    :data:`helpers.pooling.METHODS` (``"max"``, ``"rect2"``, ``"tri3"``, ``"bin5"``) to a 1-D array of
+    the same length (e.g. :func:`helpers.pooling.consistency_curve`). Lines differ in marker and style
+    as well as colour. Returns a 7 x 3.4 inch ``Figure`` at 80 dpi. Raises ``TypeError`` if ``curves``
+    is not a dict, ``ValueError`` if a method is missing or a curve's length differs from ``shifts``.
+    """
+    ks = as_float_array(shifts, "shifts", ndims=(1,))
+    if not isinstance(curves, dict):
+        raise TypeError(f"curves must be a dict {{method: 1-D array}}, got {type(curves).__name__}")
+    missing = [m for m in METHODS if m not in curves]
+    if missing:
+        raise ValueError(f"curves must have a curve for each of {METHODS}; missing {missing}")
+    for m in METHODS:
+        if as_float_array(curves[m], f"curves[{m!r}]", ndims=(1,)).shape != ks.shape:
+            raise ValueError(f"curves[{m!r}] must have one value per shift ({ks.size}), "
+                             f"got shape {np.shape(curves[m])}")
+    fig = Figure(figsize=(7, 3.4), dpi=80, layout="constrained")
+    ax = fig.subplots()
+    for m, style in zip(METHODS, ("o-", "s--", "^-.", "D:")):
+        ax.plot(shifts, curves[m], style, linewidth=1.5, markersize=7, label=METHOD_LABELS[m])
+    ax.set_xticks(shifts)
+    ax.set_xlabel("shift k (pixels to the right)")
+    ax.set_ylabel("relative change of the features")
+    ax.set_title("Blur pooling: with three taps or more, features change less under small shifts")
+    ax.legend(fontsize=9)
     return fig

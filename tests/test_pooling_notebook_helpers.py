@@ -15,10 +15,11 @@ from helpers.checks.pooling import (
 )
 from helpers.explorers.pooling import PoolingExplorer, WindowExplorer
 from helpers.filters import FILTERS
-from helpers.frequency_views import blur_gain_figure, subsampling_figure
+from helpers.frequency_views import blur_gain_figure, consistency_figure, subsampling_figure
 from helpers.ops import BLUR_FILTERS, blur_pool2d, conv2d, global_avg_pool, max_pool2d, shift
 from helpers.pooling import (
     CAT_REFERENCE,
+    METHOD_LABELS,
     METHODS,
     blur_gain,
     blur_row,
@@ -530,6 +531,10 @@ def test_measured_gain_of_the_primer_patterns():
     (lambda: blur_gain_figure(pixels=7), ValueError, "pixels must be an even number"),
     (lambda: blur_gain_figure(pixels=2.5), TypeError, "pixels must be a positive integer"),
     (lambda: blur_gain_figure(frequencies=1), ValueError, "frequencies must be at least 2"),
+    (lambda: consistency_figure(np.arange(3), [np.zeros(3)]), TypeError, "curves must be a dict"),
+    (lambda: consistency_figure(np.arange(3), {"max": np.zeros(3)}), ValueError, "missing"),
+    (lambda: consistency_figure(np.arange(3), {m: np.zeros(4) for m in METHODS}), ValueError,
+     "one value per shift"),
 ])
 def test_frequency_helpers_reject_bad_input(call, error, message):
     with pytest.raises(error, match=message):
@@ -550,6 +555,9 @@ def test_frequency_figures_have_their_panels_and_titles():
                                                                "bin5 [1, 4, 6, 4, 1]"]
     f, gain = right.get_lines()[2].get_data()
     assert np.allclose(gain, np.cos(np.pi * f) ** 2)
+    fig = consistency_figure(np.arange(3), {m: np.arange(3) * i for i, m in enumerate(METHODS)})
+    assert [line.get_label() for line in fig.axes[0].get_lines()] == [METHOD_LABELS[m] for m in METHODS]
+    assert len({line.get_marker() for line in fig.axes[0].get_lines()}) == len(METHODS)
 
 
 SUB_X = np.array(SUBSAMPLE_PATTERN, dtype=float)

@@ -35,7 +35,6 @@ from itertools import permutations
 
 import course  # noqa: F401  (makes `import helpers` work: see course.py)
 import numpy as np
-from matplotlib.figure import Figure
 
 from helpers.checks.pooling import (
     SUBSAMPLE_PATTERN,
@@ -45,7 +44,7 @@ from helpers.checks.pooling import (
 )
 from helpers.explorers.pooling import PoolingExplorer, WindowExplorer
 from helpers.filters import FILTERS
-from helpers.frequency_views import blur_gain_figure, subsampling_figure
+from helpers.frequency_views import blur_gain_figure, consistency_figure, subsampling_figure
 from helpers.ops import (
     BLUR_FILTERS,
     blur_kernel,
@@ -529,9 +528,10 @@ assert (period(fast), period(slow), period(flat)) == (2, 4, 1)
 # that repeats, as a sum of smooth waves (cosines), one for each frequency
 # 0, 1/N, 2/N, ..., 1/2 cycle per pixel, each with its own size; the waves
 # added up give the row back exactly. `np.fft.rfft(row)` returns one complex
-# number per frequency whose absolute value is the size of that wave. The
-# **power** at a frequency is that size squared: how much of that frequency
-# the row contains, 0 if none. `power_spectrum(row)` (in `helpers.pooling`)
+# number per frequency; its absolute value is the size of that wave times a
+# fixed scale (`N` at frequencies 0 and 1/2, `N / 2` between them). The
+# **power** at a frequency is that absolute value squared: how much of that
+# frequency the row contains, 0 if none. `power_spectrum(row)` (in `helpers.pooling`)
 # returns the frequencies and their powers, `frequencies_present(row)` the
 # frequencies whose power is not zero:
 
@@ -545,6 +545,8 @@ assert frequencies_present(fast) == [0.5] and frequencies_present(slow) == [0.25
 assert frequencies_present(flat) == [0.0]
 n12 = np.arange(12)
 assert np.allclose(slow, np.sqrt(2) * np.cos(2 * np.pi * n12 / 4 - np.pi / 4))  # one wave of period 4
+assert np.isclose(power_spectrum(fast)[1][6], (12 * 1) ** 2)  # size 1 at 1/2: scale N
+assert np.isclose(power_spectrum(slow)[1][3], (12 / 2 * np.sqrt(2)) ** 2)  # size sqrt(2) at 1/4: scale N / 2
 
 # %% [markdown]
 # Each row holds a single frequency: `fast` only 1/2, `slow` only 1/4, the
@@ -713,9 +715,9 @@ print(f"at k not a multiple of 4: from {between.min():.3f} to {between.max():.3f
 # ### Fast patterns and subsampling: aliasing
 #
 # Section 5 showed it on single rows. Keeping every second pixel can only
-# represent patterns that change slowly
-# enough: at most one full cycle per **four** pixels (frequencies up to 1/4
-# cycle per pixel, half the original limit of 1/2). This is the **sampling
+# represent patterns that change slowly enough: at most one full cycle per
+# **four** pixels (frequencies up to 1/4 cycle per pixel, half the original
+# limit of 1/2). This is the **sampling
 # theorem** (Shannon, 1949) for our case: samples taken every `s` pixels
 # determine a signal if it holds no pattern at or above `1 / (2 s)` cycle
 # per pixel (at 1/4 itself, a wave can fall on its zeros). A faster pattern does not
@@ -857,16 +859,7 @@ for i in range(len(SEEDS)):  # ... yet its mean over k = 1..8 is lower at every 
 assert curves["rect2"][odd].mean() < curves["max"][odd].mean()
 
 # %%
-fig = Figure(figsize=(7, 3.4), dpi=80, layout="constrained")
-ax = fig.subplots()
-for m, style in zip(METHODS, ("o-", "s--", "^-.", "D:")):
-    ax.plot(ks, curves[m], style, linewidth=1.5, markersize=7, label=METHOD_LABELS[m])
-ax.set_xticks(ks)
-ax.set_xlabel("shift k (pixels to the right)")
-ax.set_ylabel("relative change of the features")
-ax.set_title("Blur pooling: with three taps or more, features change less under small shifts")
-ax.legend(fontsize=9)
-show(fig)
+show(consistency_figure(ks, curves))
 
 # %% [markdown]
 # *Relative change of the globally pooled features of a two-layer random
@@ -1105,6 +1098,11 @@ assert ratio["horizontal edge"]["rect2"] < ratio["horizontal edge"]["tri3"]  # t
 #   coarser and shrinks that set; the globally pooled features of these
 #   random two-layer networks changed more than the one-layer ones, on
 #   average over the sprites, for every seed.
+# - A pattern that repeats every `P` pixels has frequency `1 / P` cycles per
+#   pixel; the fastest, `+1, -1, +1, -1, ...`, has 1/2. Keeping every second
+#   pixel turns it into a constant whose sign depends on the phase
+#   (aliasing); the `[1, 2, 1]` blur removes it first (gain 0) and halves
+#   the pattern of frequency 1/4.
 # - The gap comes from aliasing. Blurring before subsampling (blur pooling)
 #   removes the patterns that alias. With a blur of three taps or more the
 #   features of every random network tried changed less under one-pixel
