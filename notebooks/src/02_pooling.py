@@ -497,12 +497,13 @@ assert 0 < (~more).sum() < more.sum()
 # %% [markdown]
 # ## 5. Frequency: how fast a pattern changes
 #
-# Section 6 explains the changes of section 4 by how fast a map changes from
-# one pixel to the next, and reduces them with a blur. This section gives the
-# words for that, on single rows of pixels that you can read by eye.
+# Section 6 explains why the pooled features of section 4 change under some
+# shifts, by how fast a map changes from one pixel to the next, and reduces
+# those changes with a blur. This section gives the words for that, on single
+# rows of pixels that you can read by eye.
 #
 # A pattern that starts again every `P` pixels has **period** `P`: moved by
-# `P` pixels (circularly) it is unchanged. One repeat is one *cycle*. Its
+# `P` pixels (circularly) it is unchanged. One repeat is one **cycle**. Its
 # **frequency** is `1 / P` **cycles per pixel**, the part of a cycle it
 # completes from one pixel to the next: a pattern with period 4 has frequency
 # 1/4. A constant row, unchanged by every shift (period 1), never goes up and
@@ -526,7 +527,7 @@ assert (period(fast), period(slow), period(flat)) == (2, 4, 1)
 # How much of each frequency a row contains is measured by the **Fourier
 # transform**. It writes a row of `N` pixels, read as one cycle of a pattern
 # that repeats, as a sum of smooth waves (cosines), one for each frequency
-# 0, 1/N, 2/N, ..., 1/2 cycle per pixel, each with its own size; the waves
+# 0, 1/N, 2/N, ... up to 1/2 cycle per pixel, each with its own size; the waves
 # added up give the row back exactly. `np.fft.rfft(row)` returns one complex
 # number per frequency; its absolute value is the size of that wave times a
 # fixed scale (`N` at frequencies 0 and 1/2, `N / 2` between them). The
@@ -574,8 +575,8 @@ assert frequencies_present(slow[0::2]) == [0.5]
 # %% [markdown]
 # The fastest pattern becomes a constant: all `+1` at phase 0, all `-1` at
 # phase 1. Its frequency 1/2 shows up after subsampling as frequency 0. This
-# is **aliasing**: after subsampling, a pattern too fast for the coarser grid
-# shows up as a slower one, its *alias*. Which alias you get depends on the
+# is **aliasing**: after subsampling, a pattern faster than the coarser grid
+# can hold shows up as a slower one, its *alias*. Which alias you get depends on the
 # phase, and a one-pixel shift of the input switches the phase.
 #
 # The slower pattern becomes `+1, -1, +1, -1, ...`, the fastest pattern the
@@ -605,10 +606,12 @@ print("helpers' blurs:", {name: row.astype(int).tolist() for name, row in BLUR_F
 
 # %% [markdown]
 # How much of a pattern does a filter let through? The **amplitude** of a
-# pattern centred on 0 is its largest absolute value (1 for `fast` and
-# `slow`). The **gain** of a filter for a pattern is the output amplitude
-# divided by the input amplitude: 1 means let through unchanged, 0 means
-# removed. A **low-pass filter** lets slow patterns through (gain near 1 at
+# pattern centred on 0 is how far it swings from 0; here we read it as its
+# largest absolute value (1 for `fast` and `slow`). The **gain** of a filter
+# for a pattern is the output amplitude divided by the input amplitude: 1
+# means let through unchanged, 0 means removed. When the output is the input
+# times a number, as below, the gain is that number, however the amplitude
+# is read. A **low-pass filter** lets slow patterns through (gain near 1 at
 # low frequencies) and shrinks fast ones (gain near 0 at high frequencies).
 # Blur the three rows with `[1, 2, 1] / 4` (`blur_row`; `measured_gain`
 # divides the amplitudes):
