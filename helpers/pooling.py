@@ -18,6 +18,10 @@
   all), :func:`mean_change` how much its mean value changed;
 - :func:`fold_share` measures how much of a map's variation lies at
   frequencies that fold back (alias) when the map is subsampled;
+- :func:`period`, :func:`power_spectrum` and :func:`frequencies_present`
+  measure how fast a row of pixels changes, :func:`blur_row` blurs it,
+  :func:`measured_gain` and :func:`blur_gain` give how much of a frequency a
+  binomial blur lets through (section 5's primer and its gain curves);
 - :func:`window_state` and :func:`cat_pooling_state` compute what the two
   live views of :mod:`helpers.explorers.pooling` show: the single 1 in a 4x4
   image and its pooled map, and the cat's feature map pooled two ways.
@@ -44,6 +48,12 @@ __all__ = [
     "ideal_shift_error",
     "mean_change",
     "fold_share",
+    "period",
+    "power_spectrum",
+    "frequencies_present",
+    "blur_row",
+    "measured_gain",
+    "blur_gain",
     "random_stack",
     "stack_features",
     "consistency_curves",
@@ -164,6 +174,108 @@ def fold_share(m, stride: int = 2) -> float:
     fy = np.abs(np.fft.fftfreq(m.shape[0]))[:, None]
     fx = np.abs(np.fft.fftfreq(m.shape[1]))[None, :]
     return float(power[(fy > limit + 1e-12) | (fx > limit + 1e-12)].sum() / total)
+
+
+# --------------------------------------------------------------------------
+# Frequency of a row of pixels, and the gain of a blur (section 5's primer)
+# --------------------------------------------------------------------------
+
+def _row(x, name: str = "x") -> np.ndarray:
+    return as_float_array(x, name, ndims=(1,))
+
+
+def period(x) -> int:
+    """The smallest ``P >= 1`` such that the 1-D row ``x`` is unchanged by a circular shift of ``P`` pixels.
+
+    ``x`` is a 1-D array of ``N`` numbers, read as one cycle of a pattern that
+    repeats forever (circular). Returns an integer from 1 (a constant) to ``N``
+    (no shorter repeat). Its frequency is ``1 / P`` cycles per pixel for
+    ``P >= 2``; a constant (``P = 1``) has frequency 0. Raises ``TypeError``
+    for non-numbers, ``ValueError`` for an empty or non-1-D ``x``.
+    """
+    x = _row(x)
+    return next(p for p in range(1, x.size + 1) if np.allclose(np.roll(x, p), x, rtol=0, atol=1e-12))
+
+
+def power_spectrum(x) -> tuple[np.ndarray, np.ndarray]:
+    """``(frequencies, power)`` of a 1-D row ``x`` of ``N`` pixels, read as one cycle of a repeating pattern.
+
+    ``frequencies`` (cycles per pixel) are ``0, 1/N, 2/N, ..., 1/2``
+    (``np.fft.rfftfreq``), ``power`` the squared size of the Fourier
+    coefficient at each (``|np.fft.rfft(x)|**2``): how much of that frequency
+    ``x`` contains. Both have shape ``(N // 2 + 1,)``. Raises as :func:`period`.
+    """
+    x = _row(x)
+    return np.fft.rfftfreq(x.size), np.abs(np.fft.rfft(x)) ** 2
+
+
+def frequencies_present(x, rel_tol: float = 1e-9) -> list[float]:
+    """The frequencies (cycles per pixel) at which the 1-D row ``x`` has power above ``rel_tol`` of its total.
+
+    An all-zero row contains no frequency at all: ``[]``. See :func:`power_spectrum`.
+    """
+    freqs, power = power_spectrum(x)
+    total = float(power.sum())
+    if total == 0:
+        return []
+    return [float(f) for f, p in zip(freqs, power) if p > rel_tol * total]
+
+
+def blur_row(x, filter: str = "tri3") -> np.ndarray:
+    """The 1-D row ``x`` blurred by the normalised binomial ``filter``, circular padding; same shape.
+
+    This is :func:`helpers.ops.blur_pool2d` at stride 1 on a one-row image
+    (the vertical pass leaves a single row unchanged). ``filter`` is one of
+    ``"rect2"`` (``[1, 1] / 2``), ``"tri3"`` (``[1, 2, 1] / 4``), ``"bin5"``
+    (``[1, 4, 6, 4, 1] / 16``).
+    """
+    x = _row(x)
+    choice(filter, "filter", tuple(BLUR_FILTERS))
+    return blur_pool2d(x[None], stride=1, filter=filter, padding="circular")[0]
+
+
+def measured_gain(x, filter: str = "tri3") -> float:
+    """Output amplitude / input amplitude when the 1-D pattern ``x`` is blurred by ``filter`` (:func:`blur_row`).
+
+    Measured for a pattern that the blur only rescales, ``blur_row(x) == g * x``
+    (a single wave centred on the pixels, or a constant): then the amplitude,
+    the largest absolute value, is multiplied by ``|g|``, which is returned:
+    the filter's *gain* at the pattern's frequency. Raises ``ValueError`` for
+    an all-zero ``x`` (no amplitude to compare with) and for a pattern that
+    the blur changes in shape, not only in size (e.g. ``[1, 1]``, which moves
+    a pattern by half a pixel); :func:`blur_gain` gives the gain at any frequency.
+    """
+    x = _row(x)
+    if not np.abs(x).max() > 0:
+        raise ValueError("x is all zeros: it has no amplitude to compare the blurred pattern with")
+    out = blur_row(x, filter)
+    g = float(out @ x / (x @ x))
+    if not np.allclose(out, g * x, rtol=0, atol=1e-12 * np.abs(x).max()):
+        raise ValueError(f"the {filter} blur changes the shape of x, not only its size, so the ratio of "
+                         "amplitudes is not a gain; use a single wave centred on the pixels, or blur_gain")
+    return abs(g)
+
+
+def blur_gain(filter: str, frequency) -> np.ndarray:
+    """The gain of the normalised binomial ``filter`` at each ``frequency`` (cycles per pixel, 0 to 1/2).
+
+    For weights ``h[0], ..., h[n-1]`` summing to 1 the gain at frequency
+    ``f`` is ``|sum_n h[n] exp(-2 pi i f n)|``, the size of the filter's
+    discrete-time Fourier transform: a wave of frequency ``f`` comes out of
+    the filter multiplied by this number (and moved, which the size ignores).
+    For the binomial row of ``n`` taps it equals ``|cos(pi f)| ** (n - 1)``:
+    1 at ``f = 0`` and 0 at ``f = 1/2``. These are the anti-aliasing filters
+    of blur pooling (Zhang 2019, "Making convolutional networks shift-invariant
+    again"). ``frequency`` is a number or an array; the result has its shape.
+    Raises ``ValueError`` for a frequency outside ``[0, 1/2]`` (a grid of
+    pixels holds no faster pattern) or an unknown filter.
+    """
+    choice(filter, "filter", tuple(BLUR_FILTERS))
+    f = as_float_array(frequency, "frequency", allow_empty=True)
+    if ((f < 0) | (f > 0.5)).any():
+        raise ValueError(f"frequency must lie in [0, 0.5] cycles per pixel, got values from {f.min()} to {f.max()}")
+    row = BLUR_FILTERS[filter] / BLUR_FILTERS[filter].sum()
+    return np.abs(np.exp(-2j * np.pi * f[..., None] * np.arange(row.size)) @ row)
 
 
 def random_stack(seed: int = 0, channels=(4, 8)) -> list[np.ndarray]:

@@ -7,25 +7,38 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.checks.pooling import check_copy_prediction, check_max_pool2d
+from helpers.checks.pooling import (
+    SUBSAMPLE_PATTERN,
+    check_copy_prediction,
+    check_max_pool2d,
+    check_subsample_prediction,
+)
 from helpers.explorers.pooling import PoolingExplorer, WindowExplorer
 from helpers.filters import FILTERS
+from helpers.frequency_views import blur_gain_figure, consistency_figure, subsampling_figure
 from helpers.ops import BLUR_FILTERS, blur_pool2d, conv2d, global_avg_pool, max_pool2d, shift
 from helpers.pooling import (
     CAT_REFERENCE,
+    METHOD_LABELS,
     METHODS,
+    blur_gain,
+    blur_row,
     cat_pooling_state,
     consistency_curve,
     consistency_curves,
     downsample,
     fold_share,
+    frequencies_present,
     ideal_shift_error,
     image_with_one,
     is_shifted_copy,
     max_blur_pool,
     mean_change,
+    measured_gain,
     peak,
+    period,
     polyphase_prediction,
+    power_spectrum,
     random_stack,
     stack_features,
     window_state,
@@ -444,3 +457,143 @@ def test_measurements_of_the_views_live_in_helpers_pooling():
 def test_pooling_measurements_reject_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# --- section 5: frequency, the gain of a blur, and the subsampling exercise -------------
+
+FAST = np.array([1.0, -1.0] * 6)
+SLOW = np.array([1.0, 1.0, -1.0, -1.0] * 3)
+
+
+def test_period_and_frequencies_of_the_primer_patterns():
+    assert (period(FAST), period(SLOW), period(np.ones(5)), period([1.0, 2.0, 3.0])) == (2, 4, 1, 3)
+    assert frequencies_present(FAST) == [0.5] and frequencies_present(SLOW) == [0.25]
+    assert frequencies_present(np.ones(8)) == [0.0] and frequencies_present(np.zeros(8)) == []
+    assert frequencies_present(FAST[0::2]) == [0.0]  # the fastest pattern aliases to a constant
+    freqs, power = power_spectrum(SLOW)
+    assert freqs.shape == power.shape == (7,) and np.isclose(power.sum(), power[3])
+
+
+@PROPS
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 16))
+def test_power_spectrum_keeps_the_sum_of_squares(seed, n):
+    """Parseval, for the one-sided spectrum: the frequencies strictly between 0 and 1/2 count twice."""
+    x = np.random.default_rng(seed).standard_normal(n)
+    freqs, power = power_spectrum(x)
+    weights = np.where((freqs == 0) | (freqs == 0.5), 1.0, 2.0)
+    assert np.isclose((weights * power).sum(), n * (x ** 2).sum())
+
+
+@pytest.mark.parametrize("name", sorted(BLUR_FILTERS))
+def test_blur_gain_formula(name):
+    f = np.linspace(0, 0.5, 11)
+    taps = len(BLUR_FILTERS[name])
+    assert np.allclose(blur_gain(name, f), np.abs(np.cos(np.pi * f)) ** (taps - 1))
+    assert blur_gain(name, 0.0) == pytest.approx(1.0) and blur_gain(name, 0.5) == pytest.approx(0.0, abs=1e-12)
+    assert blur_gain(name, f.reshape(1, 11)).shape == (1, 11)
+
+
+@PROPS
+@given(name=st.sampled_from(sorted(BLUR_FILTERS)), k=st.integers(0, 8), phase=st.floats(0, 2 * np.pi))
+def test_blur_gain_is_what_the_blur_does_to_a_wave(name, k, phase):
+    """A wave of frequency k / 16 comes out of the circular blur with its size times blur_gain (any phase)."""
+    n = np.arange(16)
+    wave = np.cos(2 * np.pi * k / 16 * n + phase)
+    if np.abs(wave).max() < 1e-6:
+        return
+    out = blur_row(wave, name)
+    assert np.isclose(np.linalg.norm(out), blur_gain(name, k / 16) * np.linalg.norm(wave), atol=1e-9)
+
+
+def test_measured_gain_of_the_primer_patterns():
+    for name, gains in (("tri3", (0.0, 0.5, 1.0)), ("bin5", (0.0, 0.25, 1.0))):
+        assert [measured_gain(x, name) for x in (FAST, SLOW, np.ones(12))] == pytest.approx(list(gains), abs=1e-12)
+        assert np.allclose(blur_row(SLOW, name), gains[1] * SLOW)
+    assert np.allclose(blur_row(FAST, "tri3"), blur_pool2d(np.tile(FAST, (5, 1)), stride=1, filter="tri3")[2])
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: period(np.ones((2, 2))), ValueError, "x must have 1 dimensions"),
+    (lambda: period([]), ValueError, "x must not be empty"),
+    (lambda: power_spectrum("abc"), TypeError, "x must be a numeric array"),
+    (lambda: blur_row(FAST, "box"), ValueError, "filter must be one of"),
+    (lambda: measured_gain(np.zeros(4)), ValueError, "x is all zeros"),
+    (lambda: measured_gain(SLOW, "rect2"), ValueError, "changes the shape of x"),
+    (lambda: blur_gain("tri3", 0.6), ValueError, r"frequency must lie in \[0, 0.5\]"),
+    (lambda: blur_gain("tri3", [0.1, -0.1]), ValueError, "frequency must lie in"),
+    (lambda: blur_gain("tri3", [np.nan]), ValueError, "NaN"),
+    (lambda: blur_gain("gauss", 0.1), ValueError, "filter must be one of"),
+    (lambda: subsampling_figure([FAST]), TypeError, "patterns must be a dict"),
+    (lambda: subsampling_figure({}), ValueError, "at least one pattern"),
+    (lambda: subsampling_figure({"odd": np.ones(5)}), ValueError, "even length of at least 4"),
+    (lambda: subsampling_figure({"2-D": np.ones((2, 4))}), ValueError, "must have 1 dimensions"),
+    (lambda: subsampling_figure({"fast": FAST}, filter="box"), ValueError, "filter must be one of"),
+    (lambda: blur_gain_figure(pixels=7), ValueError, "pixels must be an even number"),
+    (lambda: blur_gain_figure(pixels=2.5), TypeError, "pixels must be a positive integer"),
+    (lambda: blur_gain_figure(frequencies=1), ValueError, "frequencies must be at least 2"),
+    (lambda: consistency_figure(np.arange(3), [np.zeros(3)]), TypeError, "curves must be a dict"),
+    (lambda: consistency_figure(np.arange(3), {"max": np.zeros(3)}), ValueError, "missing"),
+    (lambda: consistency_figure(np.arange(3), {m: np.zeros(4) for m in METHODS}), ValueError,
+     "one value per shift"),
+])
+def test_frequency_helpers_reject_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_frequency_figures_have_their_panels_and_titles():
+    fig = subsampling_figure({"fast": FAST, "slow": SLOW})
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["fast", "fast, after the [1, 2, 1] blur", "slow", "slow, after the [1, 2, 1] blur"]
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["phase 0 keeps +1, +1, +1, +1, ...", "phase 1 keeps -1, -1, -1, -1, ..."]
+    assert [t.get_text() for t in fig.axes[1].get_legend().get_texts()][0] == "phase 0 keeps 0, 0, 0, 0, ..."
+    fig = blur_gain_figure()
+    assert len(fig.axes) == 2
+    right = fig.axes[1]
+    assert [line.get_label() for line in right.get_lines()] == ["no blur", "rect2 [1, 1]", "tri3 [1, 2, 1]",
+                                                               "bin5 [1, 4, 6, 4, 1]"]
+    f, gain = right.get_lines()[2].get_data()
+    assert np.allclose(gain, np.cos(np.pi * f) ** 2)
+    fig = consistency_figure(np.arange(3), {m: np.arange(3) * i for i, m in enumerate(METHODS)})
+    assert [line.get_label() for line in fig.axes[0].get_lines()] == [METHOD_LABELS[m] for m in METHODS]
+    assert len({line.get_marker() for line in fig.axes[0].get_lines()}) == len(METHODS)
+
+
+SUB_X = np.array(SUBSAMPLE_PATTERN, dtype=float)
+
+
+def test_check_subsample_prediction_passes_the_right_answer():
+    assert check_subsample_prediction.grade([-1, 1, -1, 1], [1, -1, 1, -1]).passed
+    assert check_subsample_prediction.grade(SUB_X[0::2], tuple(SUB_X[1::2])).passed
+    assert check_subsample_prediction.grade(None, None).status == "todo"
+    assert check_subsample_prediction.grade([-1, 1, -1, 1], None).status == "todo"
+
+
+@pytest.mark.parametrize(("phase0", "phase1", "hint"), [
+    (SUB_X[1::2], SUB_X[0::2], "the two phases are swapped: you took the odd-numbered pixels"),
+    (SUB_X[0::2], SUB_X[0::2], "phase1 is [-1, +1, -1, +1]; that is what the other phase keeps"),
+    (SUB_X[1::2], SUB_X[1::2], "phase0 is [+1, -1, +1, -1]; that is what the other phase keeps"),
+    (SUB_X, SUB_X, "phase0 has all 8 values: that is not subsampled"),
+    (SUB_X[0::2], SUB_X, "phase1 has all 8 values"),
+    (blur_row(SUB_X, "tri3"), blur_row(SUB_X, "tri3"), "values of the [1, 2, 1] blur"),
+    (blur_row(SUB_X, "tri3")[0::2], blur_row(SUB_X, "tri3")[1::2], "This question has no blur"),
+    (SUB_X[:4], SUB_X[4:], "phase0 is the first four pixels"),
+    (SUB_X[0::2], SUB_X[2::2], "phase1 has 3 values; it must have 4"),
+    (SUB_X[0::2][:3], SUB_X[1::2], "phase0 has 3 values; it must have 4"),
+    (list(SUB_X[0::2]) + [1], SUB_X[1::2], "phase0 has 5 values"),
+    (-SUB_X[0::2] * 2, SUB_X[1::2], "Phase 0 keeps pixels 0, 2, 4, 6"),
+    ("-1, 1, -1, 1", SUB_X[1::2], "phase0 must be a flat list of numbers"),
+    (SUB_X[0::2], [[1, -1], [1, -1]], "phase1 must be a flat list of numbers"),
+])
+def test_check_subsample_prediction_fails_with_a_hint(phase0, phase1, hint):
+    result = check_subsample_prediction.grade(phase0, phase1)
+    assert result.status == "fail"
+    assert hint in result.message
+
+
+def test_check_subsample_prediction_prints_its_verdict(capsys):
+    check_subsample_prediction([-1, 1, -1, 1], [1, -1, 1, -1])
+    assert capsys.readouterr().out.startswith("PASS")
+    check_subsample_prediction(None, None)
+    assert capsys.readouterr().out.startswith("TO DO")

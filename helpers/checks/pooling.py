@@ -1,13 +1,16 @@
-"""Checkers for notebook 02: a loop max pooling, and a prediction about pooling twice."""
+"""Checkers for notebook 02: a loop max pooling, a prediction about pooling twice, and the two phases
+of a subsampled pattern."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..ops import max_pool2d
+from ..pooling import blur_row
 from .core import checker, fail, ok, todo
 
-__all__ = ["check_max_pool2d", "check_copy_prediction", "COPY_QUESTION"]
+__all__ = ["check_max_pool2d", "check_copy_prediction", "COPY_QUESTION", "check_subsample_prediction",
+           "SUBSAMPLE_PATTERN"]
 
 
 def _windows_reduce(x, size, stride, reduce, ceil=False):
@@ -153,3 +156,61 @@ def check_copy_prediction(predicted):
                     "by 1 cell, a shifted copy.")
     return fail(f"your answer differs at k = {', '.join(map(str, wrong))}. Follow k through the "
                 "two layers: each one needs an even shift to pass it on as a shift by k / 2.")
+
+
+#: The pattern of the subsampling exercise: B = +1, +1, -1, -1, ... moved one pixel to the right.
+SUBSAMPLE_PATTERN = (-1, +1, +1, -1, -1, +1, +1, -1)
+
+
+def _as_row(values):
+    """``values`` as a 1-D float array, or None if it is not a flat list of numbers."""
+    try:
+        row = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return row if row.ndim == 1 else None
+
+
+def _fmt(v) -> str:
+    return "[" + ", ".join(f"{x:+g}" if x else "0" for x in v) + "]"
+
+
+@checker
+def check_subsample_prediction(phase0, phase1):
+    """``phase0``, ``phase1``: what keeping every second pixel of :data:`SUBSAMPLE_PATTERN` gives at
+    phase 0 (pixels 0, 2, 4, 6) and at phase 1 (pixels 1, 3, 5, 7), as lists of numbers."""
+    x = np.array(SUBSAMPLE_PATTERN, dtype=float)
+    want = {0: x[0::2], 1: x[1::2]}
+    got = {0: _as_row(phase0), 1: _as_row(phase1)}
+    for p in (0, 1):
+        if got[p] is None:
+            return fail(f"phase{p} must be a flat list of numbers, such as [+1, -1, +1, -1]; "
+                        f"got {phase0 if p == 0 else phase1!r}.")
+    blurred = blur_row(x, "tri3")
+    for p in (0, 1):
+        g, name = got[p], f"phase{p}"
+        if g.shape == x.shape and np.allclose(g, blurred) or g.shape == want[p].shape and np.allclose(
+                g, blurred[p::2]):
+            return fail(f"{name} holds values of the [1, 2, 1] blur ({_fmt(g)}). This question has no "
+                        "blur: keep the pixels of the pattern as they are. The blur comes after it.")
+        if g.shape == x.shape:
+            return fail(f"{name} has all 8 values: that is not subsampled. Keeping every second pixel "
+                        "leaves 4 of the 8.")
+        if g.shape == want[p].shape and np.allclose(g, x[:4]) and not np.allclose(g, want[p]):
+            return fail(f"{name} is the first four pixels, {_fmt(x[:4])}. Subsampling keeps every second "
+                        "pixel over the whole row, not the first half of it.")
+        if g.shape != want[p].shape:
+            return fail(f"{name} has {g.size} values; it must have 4: the pattern has 8 pixels and "
+                        f"phase {p} keeps every second one, starting at pixel {p} (x[{p}::2]).")
+    if np.allclose(got[0], want[1]) and np.allclose(got[1], want[0]):
+        return fail("the two phases are swapped: you took the odd-numbered pixels (1, 3, 5, 7) for phase 0. "
+                    "Python counts from 0, so phase 0 keeps pixels 0, 2, 4, 6 (x[0::2]) and phase 1 keeps "
+                    "pixels 1, 3, 5, 7 (x[1::2]).")
+    for p in (0, 1):
+        if not np.allclose(got[p], want[p]):
+            hint = ("that is what the other phase keeps. " if np.allclose(got[p], want[1 - p]) else "")
+            return fail(f"phase{p} is {_fmt(got[p])}; {hint}Phase {p} keeps pixels {p}, {p + 2}, {p + 4}, "
+                        f"{p + 6} of the pattern: read them off {_fmt(x)}, counting from 0.")
+    return ok(f"phase 0 keeps {_fmt(want[0])}, phase 1 keeps {_fmt(want[1])}: both alternate, the fastest "
+              "pattern the coarser grid can hold, and the two phases differ in sign: which one you get "
+              "depends on where the pattern sits.")

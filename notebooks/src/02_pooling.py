@@ -19,6 +19,9 @@
 #   a global average on top is invariant to the shifts by multiples of its
 #   total stride (for every input); other shifts change its features for most
 #   inputs;
+# - what the frequency of a pattern is (in cycles per pixel), what keeping
+#   every second pixel does to the fastest patterns, and what a blur does to
+#   them first;
 # - what aliasing is, and why blurring before subsampling (blur pooling), with
 #   a blur of three taps or more, makes a network's features change less under
 #   one-pixel shifts.
@@ -32,11 +35,16 @@ from itertools import permutations
 
 import course  # noqa: F401  (makes `import helpers` work: see course.py)
 import numpy as np
-from matplotlib.figure import Figure
 
-from helpers.checks.pooling import check_copy_prediction, check_max_pool2d
+from helpers.checks.pooling import (
+    SUBSAMPLE_PATTERN,
+    check_copy_prediction,
+    check_max_pool2d,
+    check_subsample_prediction,
+)
 from helpers.explorers.pooling import PoolingExplorer, WindowExplorer
 from helpers.filters import FILTERS
+from helpers.frequency_views import blur_gain_figure, consistency_figure, subsampling_figure
 from helpers.ops import (
     BLUR_FILTERS,
     blur_kernel,
@@ -50,15 +58,21 @@ from helpers.pooling import (
     CAT_REFERENCE,
     METHOD_LABELS,
     METHODS,
+    blur_gain,
+    blur_row,
     cat_feature_map,
     consistency_curve,
     consistency_curves,
     downsample,
     fold_share,
+    frequencies_present,
     ideal_shift_error,
     is_shifted_copy,
     max_blur_pool,
+    measured_gain,
+    period,
     polyphase_prediction,
+    power_spectrum,
     random_stack,
     stack_features,
 )
@@ -478,9 +492,205 @@ assert 0 < (~more).sum() < more.sum()
 # multiples of 2 after one pooling layer, multiples of 4 after two, multiples
 # of $2^L$ after `L`. Any other shift lands on another polyphase component
 # somewhere in the stack, and the global mean of a polyphase component is in
-# general not the global mean of the map (section 5 shows when it is).
+# general not the global mean of the map (section 6 shows when it is).
+
+# %% [markdown]
+# ## 5. Frequency: how fast a pattern changes
 #
-# ## 5. Aliasing, and blur pooling
+# Section 6 explains why the pooled features of section 4 change under some
+# shifts, by how fast a map changes from one pixel to the next, and reduces
+# those changes with a blur. This section gives the words for that, on single
+# rows of pixels that you can read by eye.
+#
+# A pattern that starts again every `P` pixels has **period** `P`: moved by
+# `P` pixels (circularly) it is unchanged. One repeat is one **cycle**. Its
+# **frequency** is `1 / P` **cycles per pixel**, the part of a cycle it
+# completes from one pixel to the next: a pattern with period 4 has frequency
+# 1/4. A constant row, unchanged by every shift (period 1), never goes up and
+# down: its frequency is 0. Two patterns:
+#
+# - `fast = +1, -1, +1, -1, ...` has period 2, frequency 1/2 cycle per pixel.
+#   No pattern on a grid of pixels alternates faster: a pattern that is back
+#   at its start after one pixel is a constant.
+# - `slow = +1, +1, -1, -1, ...` has period 4, frequency 1/4 cycle per pixel.
+
+# %%
+fast = np.array([+1.0, -1.0] * 6)  # 12 pixels
+slow = np.array([+1.0, +1.0, -1.0, -1.0] * 3)
+flat = np.ones(12)
+patterns = {"fast": fast, "slow": slow, "constant": flat}
+for name, row in patterns.items():
+    print(f"{name:<8} {row.astype(int)}  period {period(row)}")
+assert (period(fast), period(slow), period(flat)) == (2, 4, 1)
+
+# %% [markdown]
+# How much of each frequency a row contains is measured by the **Fourier
+# transform**. It writes a row of `N` pixels, read as one cycle of a pattern
+# that repeats, as a sum of smooth waves (cosines), one for each frequency
+# 0, 1/N, 2/N, ... up to 1/2 cycle per pixel, each with its own size; the waves
+# added up give the row back exactly. `np.fft.rfft(row)` returns one complex
+# number per frequency; its absolute value is the size of that wave times a
+# fixed scale (`N` at frequencies 0 and 1/2, `N / 2` between them). The
+# **power** at a frequency is that absolute value squared: how much of that
+# frequency the row contains, 0 if none. `power_spectrum(row)` (in `helpers.pooling`)
+# returns the frequencies and their powers, `frequencies_present(row)` the
+# frequencies whose power is not zero:
+
+# %%
+freqs, _ = power_spectrum(fast)
+print("frequency (cycles per pixel):", " ".join(f"{f:6.3f}" for f in freqs))
+for name, row in patterns.items():
+    print(f"power of {name:<8}            ", " ".join(f"{p:6.1f}" for p in power_spectrum(row)[1]),
+          f"  present: {frequencies_present(row)}")
+assert frequencies_present(fast) == [0.5] and frequencies_present(slow) == [0.25]
+assert frequencies_present(flat) == [0.0]
+n12 = np.arange(12)
+assert np.allclose(slow, np.sqrt(2) * np.cos(2 * np.pi * n12 / 4 - np.pi / 4))  # one wave of period 4
+assert np.isclose(power_spectrum(fast)[1][6], (12 * 1) ** 2)  # size 1 at 1/2: scale N
+assert np.isclose(power_spectrum(slow)[1][3], (12 / 2 * np.sqrt(2)) ** 2)  # size sqrt(2) at 1/4: scale N / 2
+
+# %% [markdown]
+# Each row holds a single frequency: `fast` only 1/2, `slow` only 1/4, the
+# constant only 0. `slow` looks square, but at the pixels it is exactly one
+# wave, a cosine of period 4 whose peaks fall between pixels (the last line
+# of the cell checks it).
+#
+# ### Keeping every second pixel
+#
+# Section 3 called it subsampling: phase 0 keeps pixels 0, 2, 4, ... and
+# phase 1 keeps pixels 1, 3, 5, ...; in numpy, `row[0::2]` and `row[1::2]`.
+# The kept samples are 2 pixels apart, so their frequencies are counted in
+# cycles per kept sample:
+
+# %%
+for name, row in {"fast": fast, "slow": slow}.items():
+    for p in (0, 1):
+        kept = row[p::2]
+        print(f"{name}, phase {p} keeps {kept.astype(int)}: frequencies present {frequencies_present(kept)} "
+              "(cycles per kept sample)")
+assert (fast[0::2] == 1).all() and (fast[1::2] == -1).all() and frequencies_present(fast[0::2]) == [0.0]
+assert np.array_equal(slow[0::2], [1, -1] * 3) and np.array_equal(slow[1::2], slow[0::2])
+assert frequencies_present(slow[0::2]) == [0.5]
+
+# %% [markdown]
+# The fastest pattern becomes a constant: all `+1` at phase 0, all `-1` at
+# phase 1. Its frequency 1/2 shows up after subsampling as frequency 0. This
+# is **aliasing**: after subsampling, a pattern faster than the coarser grid
+# can hold shows up as a slower one, its *alias*. Which alias you get depends on the
+# phase, and a one-pixel shift of the input switches the phase.
+#
+# The slower pattern becomes `+1, -1, +1, -1, ...`, the fastest pattern the
+# coarser grid can hold (1/2 cycle per kept sample). In the original pixels
+# it still repeats every 4 pixels: it keeps its frequency of 1/4 cycle per
+# pixel, which is the limit, since samples 2 pixels apart cannot alternate
+# faster than once every 4 pixels. Section 6 states this limit in general.
+#
+# ### Blurring first
+#
+# The blur `[1, 2, 1]` replaces each pixel by
+# `(left neighbour + 2 * itself + right neighbour) / 4` (circularly: the row
+# wraps around). Its weights are a row of Pascal's triangle, in which each
+# row is the row above plus that row moved by one place. Filters whose
+# weights are a row of Pascal's triangle (binomial coefficients), divided by
+# their sum so that a constant row stays the same, are called **binomial**
+# filters:
+
+# %%
+pascal = [np.array([1.0])]
+for _ in range(4):
+    pascal.append(np.convolve(pascal[-1], [1.0, 1.0]))  # the row above plus that row moved by one
+for row in pascal:
+    print(f"{str(row.astype(int).tolist()):<18} sum {int(row.sum()):>2}")
+assert all(np.array_equal(pascal[len(row) - 1], row) for row in BLUR_FILTERS.values())
+print("helpers' blurs:", {name: row.astype(int).tolist() for name, row in BLUR_FILTERS.items()})
+
+# %% [markdown]
+# How much of a pattern does a filter let through? The **amplitude** of a
+# pattern centred on 0 is how far it swings from 0; here we read it as its
+# largest absolute value (1 for `fast` and `slow`). The **gain** of a filter
+# for a pattern is the output amplitude divided by the input amplitude: 1
+# means let through unchanged, 0 means removed. When the output is the input
+# times a number, as below, the gain is that number, however the amplitude
+# is read. A **low-pass filter** lets slow patterns through (gain near 1 at
+# low frequencies) and shrinks fast ones (gain near 0 at high frequencies).
+# Blur the three rows with `[1, 2, 1] / 4` (`blur_row`; `measured_gain`
+# divides the amplitudes):
+
+# %%
+for name, row in patterns.items():
+    f = frequencies_present(row)[0]
+    blurred, gain = blur_row(row, "tri3"), measured_gain(row, "tri3")
+    print(f"{name:<8} frequency {f:<4}: blurred {blurred[:4]} ...  gain {gain:g}")
+    assert np.allclose(blurred, gain * row)  # the blur only rescales the pattern
+    assert np.isclose(gain, np.cos(np.pi * f) ** 2)  # the gain of [1, 2, 1] / 4 at f is cos^2(pi f)
+for name, row in {"fast": fast, "slow": slow}.items():
+    blurred = blur_row(row, "tri3")
+    print(f"{name}, blurred, then phase 0 keeps {blurred[0::2][:3]} ..., phase 1 keeps {blurred[1::2][:3]} ...")
+assert np.allclose(blur_row(fast, "tri3"), 0)
+
+# %% [markdown]
+# The `[1, 2, 1]` blur removes the fastest pattern completely (gain 0),
+# halves the slower one (gain 0.5) and keeps the constant (gain 1): it is a
+# low-pass filter. It changes only the size of each pattern, not its
+# frequency (the cell checks that each output is the input times the gain),
+# and its gain at frequency `f` is $\cos^2(\pi f)$. Blurred first, the fastest
+# pattern gives 0 at both phases: nothing is left to alias, and a one-pixel
+# shift changes nothing. The slower one passes at half its amplitude.
+
+# %%
+show(subsampling_figure({"fast = +1, -1, +1, -1, ...": fast, "slow = +1, +1, -1, -1, ...": slow}))
+
+# %% [markdown]
+# *Top row: the fastest pattern (grey line) over 12 pixels; circles mark the
+# pixels phase 0 keeps (all +1), squares those phase 1 keeps (all -1); on the
+# right, after the `[1, 2, 1]` blur, every pixel is 0. Bottom row: the slower
+# pattern; both phases keep +1, -1, +1, -1; after the blur, the same at half
+# the amplitude. The legends list the kept values.*
+#
+# ### Exercise 3: predict the subsampled pattern
+#
+# Move `slow` one pixel to the right (circularly) and take eight pixels:
+# `-1, +1, +1, -1, -1, +1, +1, -1` (`SUBSAMPLE_PATTERN`). What does keeping
+# every second pixel give at phase 0, and at phase 1? Write two lists of four
+# numbers before running anything.
+
+# %% tags=["solution"]
+# BEGIN SOLUTION
+# STUB: phase0 = None  # a list of 4 numbers: what phase 0 keeps
+# STUB: phase1 = None  # a list of 4 numbers: what phase 1 keeps
+phase0 = [-1, +1, -1, +1]
+phase1 = [+1, -1, +1, -1]
+# END SOLUTION
+
+# %%
+check_subsample_prediction(phase0, phase1)
+
+# %% [markdown]
+# Check it, and see what the blurs do to the moved pattern:
+
+# %%
+moved = np.array(SUBSAMPLE_PATTERN, dtype=float)
+assert np.array_equal(moved, np.roll(slow, 1)[:8])  # slow, moved one pixel right
+print("moved, phase 0 keeps:", moved[0::2].astype(int), "  phase 1 keeps:", moved[1::2].astype(int))
+print("slow,  phase 0 keeps:", slow[0::2][:4].astype(int))
+assert np.array_equal(moved[0::2], -slow[0::2][:4])
+gap = np.abs(moved[0::2] - moved[1::2]).max()
+print(f"no blur: largest difference between the two phases {gap:g}")
+for name in ("tri3", "bin5"):
+    blurred = blur_row(moved, name)
+    blurred_gap = np.abs(blurred[0::2] - blurred[1::2]).max()
+    print(f"after the {name} blur {BLUR_FILTERS[name].astype(int).tolist()}: largest difference "
+          f"{blurred_gap:g}, {blurred_gap / gap:g} of it; gain at 1/4: {blur_gain(name, 0.25):g}")
+    assert np.isclose(blurred_gap / gap, blur_gain(name, 0.25))
+
+# %% [markdown]
+# Moved by one pixel, the pattern gives the other sign at phase 0:
+# `-1, +1, -1, +1` where `slow` gave `+1, -1, +1, -1`. At frequency 1/4, the
+# limit, the phase still decides what you keep. The blurs `[1, 2, 1]` and
+# `[1, 4, 6, 4, 1]` shrink the difference between the two phases by their
+# gain at 1/4 instead of removing it: to 0.5 and to 0.25 of it.
+#
+# ## 6. Aliasing, and blur pooling
 #
 # ### The shift-consistency curve
 #
@@ -507,29 +717,23 @@ print(f"at k not a multiple of 4: from {between.min():.3f} to {between.max():.3f
 #
 # ### Fast patterns and subsampling: aliasing
 #
-# A pattern that repeats every `P` pixels (one *cycle* per `P` pixels) has
-# **frequency** `1 / P` **cycles per pixel**: a wave that goes up and down
-# once every four pixels has frequency 1/4. The fastest pattern a row of
-# pixels can hold repeats every 2 pixels, frequency 1/2.
-#
-# Keeping every second pixel can only represent patterns that change slowly
-# enough: at most one full cycle per **four** pixels (frequencies up to 1/4
-# cycle per pixel, half the original limit of 1/2). This is the **sampling
+# Section 5 showed it on single rows. Keeping every second pixel can only
+# represent patterns that change slowly enough: at most one full cycle per
+# **four** pixels (frequencies up to 1/4 cycle per pixel, half the original
+# limit of 1/2). This is the **sampling
 # theorem** (Shannon, 1949) for our case: samples taken every `s` pixels
 # determine a signal if it holds no pattern at or above `1 / (2 s)` cycle
 # per pixel (at 1/4 itself, a wave can fall on its zeros). A faster pattern does not
 # disappear when you subsample; it folds back and masquerades as a slower one
-# (**aliasing**), and *what* it becomes depends on which phase you keep. The
+# (it is aliased), and *what* it becomes depends on which phase you keep. The
 # extreme case is the fastest pattern of all, `+1, -1, +1, -1, ...` (1/2 cycle
 # per pixel, the Nyquist frequency): phase 0 sees only `+1`, phase 1 only `-1`.
 # A one-pixel shift switches the phase, so it flips the output.
 #
 # The fix follows from the theorem: remove the fast patterns *before*
-# subsampling, with a **low-pass filter**, a filter that lets slow patterns
-# through and shrinks fast ones. The simplest are blurs whose weights are the
-# **binomial** coefficients, the rows of Pascal's triangle: `[1, 1]`,
-# `[1, 2, 1]`, `[1, 4, 6, 4, 1]`, divided by their sum so that a constant map
-# stays the same. In `helpers` they are named `rect2`, `tri3` and `bin5`, and
+# subsampling, with a low-pass filter. The blurs used here are the binomial
+# filters of section 5: `[1, 1]`, `[1, 2, 1]`, `[1, 4, 6, 4, 1]`, divided by
+# their sum. In `helpers` they are named `rect2`, `tri3` and `bin5`, and
 # a 2-D blur applies the same row along the rows and along the columns. All
 # three turn `+1, -1, +1, ...` into zeros:
 
@@ -544,11 +748,11 @@ for name, row in BLUR_FILTERS.items():
 
 # %% [markdown]
 # Are there such fast patterns in a real feature map? ReLU maps have sharp
-# edges and isolated peaks. To measure them, write the map as a sum of waves:
-# the **Fourier transform** (`np.fft.fft2`) gives, for every frequency along
-# the rows and along the columns, the size (amplitude) of the wave of that
-# frequency in the map, and the waves added up give the map back exactly.
-# The **power** of a frequency is its amplitude squared. Frequency 0 (both
+# edges and isolated peaks. To measure them, take the Fourier transform of
+# section 5 along both axes: `np.fft.fft2` gives, for every pair of
+# frequencies (one along the rows, one along the columns), the size of the
+# wave of those frequencies in the map, and the waves added up give the map
+# back exactly. The power is again the size squared. Frequency 0 (both
 # axes) is the constant wave: it holds the map's mean and nothing else. The
 # powers of all the other frequencies add up to the map's sum of squares
 # about its mean, the sum of `(m - m.mean())**2`, times the number of pixels
@@ -576,40 +780,18 @@ assert shares["after the dense 2x2 max"] > 0.05 > shares["then the rect2 blur"] 
 # almost nothing.
 #
 # The picture below shows both halves of the argument. Its right panel gives
-# each blur's **gain** at each frequency: the factor by which the blur
-# multiplies the amplitude of a wave of that frequency (1: let through
-# unchanged, 0: removed). A low-pass filter has gain near 1 at low frequencies
-# and near 0 at high ones.
+# each blur's gain (section 5) at every frequency from 0 to 1/2, not only at
+# the three patterns of section 5. For weights `h[0], ..., h[n-1]` that sum to
+# 1, a wave of frequency `f` comes out multiplied by
+# $|\sum_n h[n]\, e^{-2\pi i f n}|$ (`blur_gain`; for `[1, 2, 1] / 4` it is
+# the $\cos^2(\pi f)$ of section 5). The cell checks it against the gains
+# measured there:
 
 # %%
-fig = Figure(figsize=(10, 3.2), dpi=80, layout="constrained")
-ax1, ax2 = fig.subplots(1, 2)
-n = np.arange(12)
-signal = (-1.0) ** n
-smooth = blur_pool2d(np.tile(signal, (5, 1)), stride=1, filter="tri3")[2]
-ax1.plot(n, signal, color="0.6", linewidth=1)
-ax1.plot(n[0::2], signal[0::2], "o", markersize=9, label="phase 0 keeps: all +1")
-ax1.plot(n[1::2], signal[1::2], "s", markersize=9, label="phase 1 keeps: all -1")
-ax1.plot(n, smooth, "D--", color="black", markersize=5, label="after [1,2,1] blur: all 0")
-ax1.set_xlabel("pixel n")
-ax1.set_ylabel("value")
-ax1.set_ylim(-1.6, 2.2)
-ax1.set_title("Fastest pattern: the two phases disagree, unless blurred")
-ax1.legend(fontsize=8, loc="upper right", ncols=2)
-f = np.linspace(0, 0.5, 101)
-ax2.axvspan(0.25, 0.5, color="0.9")
-ax2.text(0.375, 1.05, "folds back after\nstride-2 subsampling", ha="center", fontsize=8)
-ax2.plot(f, np.ones_like(f), color="0.4", linewidth=1, label="no blur")
-for (name, row), style in zip(BLUR_FILTERS.items(), ("-", "--", ":")):
-    # gain at frequency f: |sum_n h[n] exp(-2 pi i f n)|, how much a wave of frequency f keeps of its size
-    response = np.abs(np.exp(-2j * np.pi * np.outer(f, np.arange(len(row)))) @ (row / row.sum()))
-    ax2.plot(f, response, style, linewidth=2, label=f"{name} {row.astype(int).tolist()}")
-ax2.set_xlabel("frequency (cycles per pixel)")
-ax2.set_ylabel("gain of the blur")
-ax2.set_ylim(0, 1.25)
-ax2.set_title("Binomial blurs: gain 0 at the fastest pattern (1/2)")
-ax2.legend(fontsize=8, loc="lower left")
-show(fig)
+for name in ("tri3", "bin5"):
+    measured = [measured_gain(row, name) for row in (flat, slow, fast)]  # frequencies 0, 1/4, 1/2
+    assert np.allclose(blur_gain(name, [0, 0.25, 0.5]), measured)
+show(blur_gain_figure())
 
 # %% [markdown]
 # *Left: the pattern +1, -1, +1, ... (grey line) over 12 pixels. Subsampling
@@ -680,16 +862,7 @@ for i in range(len(SEEDS)):  # ... yet its mean over k = 1..8 is lower at every 
 assert curves["rect2"][odd].mean() < curves["max"][odd].mean()
 
 # %%
-fig = Figure(figsize=(7, 3.4), dpi=80, layout="constrained")
-ax = fig.subplots()
-for m, style in zip(METHODS, ("o-", "s--", "^-.", "D:")):
-    ax.plot(ks, curves[m], style, linewidth=1.5, markersize=7, label=METHOD_LABELS[m])
-ax.set_xticks(ks)
-ax.set_xlabel("shift k (pixels to the right)")
-ax.set_ylabel("relative change of the features")
-ax.set_title("Blur pooling: with three taps or more, features change less under small shifts")
-ax.legend(fontsize=9)
-show(fig)
+show(consistency_figure(ks, curves))
 
 # %% [markdown]
 # *Relative change of the globally pooled features of a two-layer random
@@ -698,7 +871,7 @@ show(fig)
 # Max pooling (circles): zero at 0, 4 and 8, from 0.099 to 0.137 at every
 # other shift. Blur pooling: zero at every even shift, and at odd shifts
 # 0.110 with `[1, 1]`, 0.043 with `[1, 2, 1]`, 0.024 with `[1, 4, 6, 4, 1]`:
-# here, the wider the blur, the smaller the change (section 6 finds a map
+# here, the wider the blur, the smaller the change (section 7 finds a map
 # where `[1, 1]` does better than `[1, 2, 1]`).*
 #
 # The order of the mean changes over `k = 1, ..., 8` (max pooling, then the
@@ -772,7 +945,7 @@ for seed in (3, 4, 5):
 #   training data give invariance near the training distribution, not in
 #   general. Notebook 04 comes back to this.
 #
-# ## 6. Live view: max pooling against blur pooling
+# ## 7. Live view: max pooling against blur pooling
 #
 # Drag the slider (or click it and use the arrow keys) to slide the cat one
 # pixel at a time. The panels show the input with the 2x2 pooling grid, the
@@ -796,7 +969,7 @@ for seed in (3, 4, 5):
 # move even when it does not move, so a blurred map starts with an advantage.
 # The readout also gives how much the mean of each pooled map changed, the
 # number a global average pool would pass on: for the blur pool it stays at
-# 0, for the reason section 5 gave. Watch the max-pooled distance jump
+# 0, for the reason section 6 gave. Watch the max-pooled distance jump
 # between 0 and about its baseline as `k` goes even, odd, even.
 
 # %%
@@ -888,7 +1061,7 @@ assert ratio["horizontal edge"]["rect2"] < ratio["horizontal edge"]["tri3"]  # t
 # distance to about half of its baseline or less, for every filter (ratio
 # from 0.29 to 0.52). The short `[1, 1]` blur helps less, and with the
 # ear filter it is farther from the ideal than the unmoved map: two taps are
-# too few to remove the fast patterns (in the picture of section 5 its gain
+# too few to remove the fast patterns (in the picture of section 6 its gain
 # above 1/4 stays high). The order by width is not a law, though: with the
 # horizontal-edge filter `[1, 1]` (ratio 0.34) comes closer than `[1, 2, 1]`
 # (0.37).
@@ -928,6 +1101,11 @@ assert ratio["horizontal edge"]["rect2"] < ratio["horizontal edge"]["tri3"]  # t
 #   coarser and shrinks that set; the globally pooled features of these
 #   random two-layer networks changed more than the one-layer ones, on
 #   average over the sprites, for every seed.
+# - A pattern that repeats every `P` pixels has frequency `1 / P` cycles per
+#   pixel; the fastest, `+1, -1, +1, -1, ...`, has 1/2. Keeping every second
+#   pixel turns it into a constant whose sign depends on the phase
+#   (aliasing); the `[1, 2, 1]` blur removes it first (gain 0) and halves
+#   the pattern of frequency 1/4.
 # - The gap comes from aliasing. Blurring before subsampling (blur pooling)
 #   removes the patterns that alias. With a blur of three taps or more the
 #   features of every random network tried changed less under one-pixel
@@ -940,7 +1118,7 @@ assert ratio["horizontal edge"]["rect2"] < ratio["horizontal edge"]["tri3"]  # t
 #
 # - Zhang, "Making Convolutional Networks Shift-Invariant Again", ICML 2019:
 #   anti-aliased CNNs and BlurPool; its code repository, `adobe/antialiased-cnns`,
-#   whose README gives the figures in section 5.
+#   whose README gives the figures in section 6.
 # - Azulay & Weiss, "Why do deep convolutional networks generalize so poorly to
 #   small image transformations?", JMLR 2019: the sampling-theorem argument,
 #   measured on ImageNet networks, and the limits of data augmentation.
