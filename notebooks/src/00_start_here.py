@@ -22,15 +22,17 @@
 # - An **image** is a 28x28 array of numbers (a *canvas*): 1 for ink, 0 for
 #   background. `cat_at(r, c)` draws a 9x9 cat on it with the cat's top-left
 #   pixel at row `r`, column `c`; rows count down, columns to the right, from 0.
-# - `shift(x, dy, dx)` moves every pixel `dy` rows down and `dx` columns right.
-#   By default it is **circular**: what leaves at one edge comes back at the
-#   opposite edge (`np.roll`); `mode="zero"` drops it and lets zeros in.
-# - A **convolution** slides a small grid of weights, the *filter*, over the
-#   image and at each position adds up weights times pixels; the grid of
-#   results, one number per position, is a **feature map**. Near the edge the
-#   filter reaches past the image, so the image is first *padded*: **circular
-#   padding** fills the missing pixels from the opposite edge, **zero padding**
-#   with zeros. Notebook 01 builds all of this from scratch.
+# - A **shift**, `shift(x, dy, dx)`, moves every pixel `dy` rows down and `dx`
+#   columns right. By default it is **circular**: what leaves at one edge comes
+#   back at the opposite edge (`np.roll`); `mode="zero"` drops it and lets
+#   zeros in.
+# - A **convolution** slides a small grid of weights, the *filter* (or
+#   *kernel*), over the image and at each position adds up weights times
+#   pixels; the grid of results, one number per position, is a
+#   **feature map**. Near the edge the filter reaches past the image, so the
+#   image is first *padded*: **circular padding** fills the missing pixels
+#   from the opposite edge, **zero padding** with zeros. Notebook 01 builds
+#   all of this from scratch.
 #
 # ## Two words
 #
@@ -148,14 +150,15 @@ print("seeds 0, 1 and 2, stride 2: shifting the cat by k = 2, 4, 6 moves the map
 # %% [markdown]
 # ## Live views: how to use the sliders
 #
-# Every notebook has live views: a picture with sliders that move the object.
-# The picture is redrawn as you drag.
+# Every notebook has **live views**: a picture with sliders that move the
+# object. The picture is redrawn as you drag.
 #
 # - **Mouse**: drag a slider's handle.
 # - **Keyboard**: click a slider's handle (or reach it with `Tab`), then use the
 #   arrow keys, one pixel per press; `Home` and `End` jump to the ends.
-# - Below every picture a line of text says in numbers what the picture shows,
-#   for screen readers and for anyone who cannot tell the colours apart.
+# - Below every picture a line of text, the **readout**, says in numbers what
+#   the picture shows, for screen readers and for anyone who cannot tell the
+#   colours apart.
 # - Colours mean the same thing in every notebook: input images are dark ink
 #   on white; non-negative maps use `viridis` (dark purple to yellow); maps with
 #   both signs use red for positive, blue for negative and white for zero.
@@ -208,8 +211,8 @@ show(small_multiples([*images, *ear_maps], titles, kind=["image"] * 3 + ["signed
 #
 # Exercises come in three kinds:
 #
-# - **Code**: fill in a function, then run the cell below it. A checker prints
-#   `PASS`, or `NOT YET` with a hint about what is wrong (a wrong shape, a
+# - **Code**: fill in a function, then run the cell below it. A **checker**
+#   prints `PASS`, or `NOT YET` with a hint about what is wrong (a wrong shape, a
 #   flipped kernel, an off-by-one at the border), or `TO DO` while the exercise
 #   is still the stub.
 # - **Predict, then run**: write down what you expect, then let the checker and

@@ -14,7 +14,7 @@
 # - what 2x2 max pooling computes, and why it ignores where inside a window
 #   the largest value sits;
 # - exactly when a shift changes the pooled map: at the window's edge, and in
-#   general by the *polyphase identity*;
+#   general by the polyphase identity;
 # - what stacking pooling layers does: the maps get coarser, and a stack with
 #   a global average on top is invariant to the shifts by multiples of its
 #   total stride (for every input); other shifts change its features for most
@@ -248,7 +248,7 @@ show(small_multiples(frames, titles, kind="image", ncols=4, annotate=True, panel
 # ## 3. The precise rule: the polyphase identity
 #
 # Max pooling does two things: it takes the maximum over *every* 2x2 window
-# (a "dense" max, stride 1, with circular padding: the windows at the right
+# (a *dense max*, stride 1, with circular padding: the windows at the right
 # and bottom edges wrap around to the opposite edge, so the map keeps its
 # size), then keeps every second value. Write the second step as an operator:
 #
@@ -282,8 +282,8 @@ print("S_1 D_2^(1) x =", shift(subsample(x1, 2, (0, 1)), 0, 1)[0].astype(int), "
 # - if `k = q s + r` with `0 < r < s`: $D_s S_k x = S_{q+1} D_s^{(s-r)} x$.
 #   The output is the *other* polyphase component, moved.
 #
-# That is the law. What it means for a typical signal is a separate
-# statement: the other polyphase component usually holds different numbers
+# That is the law, the **polyphase identity**. What it means for a typical
+# signal is a separate statement: the other polyphase component usually holds different numbers
 # (here `1 3 5 7` against `0 2 4 6`), so the output is **not a shifted copy
 # of the original output**. For some special signals it is (the end of this
 # section shows two).
@@ -396,7 +396,7 @@ check_copy_prediction(predicted_copies)
 # depends on what the filters are, but the sizes of the effects do, so every
 # result below is shown for four seeds. Each layer halves the map: the 28x28
 # cat becomes 4 maps of 14x14, then 8 maps of 7x7. The maps get **coarser**:
-# one cell of the second layer's map stands for 4x4 pixels, a total stride of
+# one cell of the second layer's map stands for 4x4 pixels, a *total stride* of
 # 2 x 2 = 4.
 
 # %%

@@ -71,10 +71,10 @@ np.set_printoptions(linewidth=120)
 #
 # - **dense**: every output is a weighted sum of *all* 16 inputs, each with its
 #   own weight: a 4x16 matrix of 64 weights;
-# - **locally connected** (locality): output `(i, j)` only looks at the 3x3
+# - **locally connected** (*locality*): output `(i, j)` only looks at the 3x3
 #   patch `x[i:i+3, j:j+3]`, with 9 weights of its own; the other entries of
 #   its row are zero: 4 x 9 = 36 weights;
-# - **convolution** (locality and sharing): every output uses the *same* 9
+# - **convolution** (locality and *weight sharing*): every output uses the *same* 9
 #   weights.
 #
 # The picture writes in each non-zero entry of the matrix which weight sits

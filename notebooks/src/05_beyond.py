@@ -181,7 +181,7 @@ print("zero padding, 3x3, gap 1, no noise: test accuracy", [f"{a:.1%}" for a in 
 # %% [markdown]
 # The border is a weak cue here, but training finds even a weak cue if it
 # lowers the loss. Real networks stack many layers, and the reach of the last
-# layer (its receptive field: the part of the input one output value depends
+# layer (its *receptive field*: the part of the input one output value depends
 # on) is large: Kayhan & van Gemert found that deep networks can exploit
 # absolute position far from the border.
 #
@@ -305,7 +305,7 @@ for padding, name in (("zero", "zero"), ("circular", "circular")):
 # `[row, col] ≈ [f_1, ..., f_32, 1] @ coef`, with one `coef` (33x2) shared by
 # all positions. Fit `coef` on the features of 20 random noise images, test on
 # 10 others, and score the predicted rows (and, separately, columns) with the
-# coefficient of determination
+# *coefficient of determination*
 # $R^2 = 1 - \sum (y - \hat y)^2 / \sum (y - \bar y)^2$,
 # where $y$ is the true row, $\hat y$ the prediction and $\bar y$ the mean row
 # (3, the middle). 1 is perfect; 0 is no better than always guessing the
