@@ -498,16 +498,18 @@ assert 0 < (~more).sum() < more.sum()
 # ## 5. Frequency: how fast a pattern changes
 #
 # Section 6 explains why the pooled features of section 4 change under some
-# shifts, by how fast a map changes from one pixel to the next, and reduces
-# those changes with a blur. This section gives the words for that, on single
-# rows of pixels that you can read by eye.
+# shifts: the reason is how fast a map changes from one pixel to the next. It
+# then makes those changes of the features smaller with a blur. This section
+# gives the words for that, on single rows of pixels that you can read by eye.
 #
-# A pattern that starts again every `P` pixels has **period** `P`: moved by
-# `P` pixels (circularly) it is unchanged. One repeat is one **cycle**. Its
-# **frequency** is `1 / P` **cycles per pixel**, the part of a cycle it
-# completes from one pixel to the next: a pattern with period 4 has frequency
-# 1/4. A constant row, unchanged by every shift (period 1), never goes up and
-# down: its frequency is 0. Two patterns:
+# A pattern that starts again every `P` pixels has **period** `P`: `P` is the
+# smallest shift (circular, as in notebook 01) that leaves it unchanged. One
+# repeat is one **cycle**. Its **frequency** is `1 / P` **cycles per pixel**,
+# the part of a cycle it completes from one pixel to the next: a pattern with
+# period 4 has frequency 1/4. A constant row is the one exception to `1 / P`:
+# every shift leaves it unchanged, so its period is 1, but it never goes up
+# and down, so it completes no cycle at all: its frequency is 0, not 1. Two
+# patterns:
 #
 # - `fast = +1, -1, +1, -1, ...` has period 2, frequency 1/2 cycle per pixel.
 #   No pattern on a grid of pixels alternates faster: a pattern that is back
@@ -527,14 +529,17 @@ assert (period(fast), period(slow), period(flat)) == (2, 4, 1)
 # How much of each frequency a row contains is measured by the **Fourier
 # transform**. It writes a row of `N` pixels, read as one cycle of a pattern
 # that repeats, as a sum of smooth waves (cosines), one for each frequency
-# 0, 1/N, 2/N, ... up to 1/2 cycle per pixel, each with its own size; the waves
-# added up give the row back exactly. `np.fft.rfft(row)` returns one complex
-# number per frequency; its absolute value is the size of that wave times a
-# fixed scale (`N` at frequencies 0 and 1/2, `N / 2` between them). The
-# **power** at a frequency is that absolute value squared: how much of that
-# frequency the row contains, 0 if none. `power_spectrum(row)` (in `helpers.pooling`)
-# returns the frequencies and their powers, `frequencies_present(row)` the
-# frequencies whose power is not zero:
+# 0, 1/N, 2/N, ... up to 1/2 cycle per pixel (for the 12-pixel rows here:
+# 0, 1/12 = 0.083, 2/12 = 0.167, ..., 6/12 = 0.500). Each wave has its own
+# size (how far it swings from 0) and its own position (how far its peaks are
+# moved along the row); the waves added up give the row back exactly.
+# `np.fft.rfft(row)` returns one complex number per frequency; its absolute
+# value is the size of that wave times a fixed scale (`N` at frequencies 0
+# and 1/2, `N / 2` between them). The **power** at a frequency is that
+# absolute value squared: how much of that frequency the row contains, 0 if
+# none. `power_spectrum(row)` (in `helpers.pooling`) returns the frequencies
+# and their powers, `frequencies_present(row)` the frequencies whose power is
+# not zero:
 
 # %%
 freqs, _ = power_spectrum(fast)
@@ -552,15 +557,21 @@ assert np.isclose(power_spectrum(slow)[1][3], (12 / 2 * np.sqrt(2)) ** 2)  # siz
 # %% [markdown]
 # Each row holds a single frequency: `fast` only 1/2, `slow` only 1/4, the
 # constant only 0. `slow` looks square, but at the pixels it is exactly one
-# wave, a cosine of period 4 whose peaks fall between pixels (the last line
-# of the cell checks it).
+# wave, a cosine of period 4 and size $\sqrt{2}$ whose peaks fall between
+# pixels, so that every pixel reads +1 or -1 (the `assert` marked "one wave
+# of period 4" checks it). That explains the two powers: `fast` is a wave of
+# size 1 at 1/2, scale `N` = 12, so its power is $(12 \cdot 1)^2 = 144$;
+# `slow` is a wave of size $\sqrt{2}$ at 1/4, scale `N / 2` = 6, so its power
+# is $(6 \sqrt{2})^2 = 72$. A larger power here means a larger wave, not a
+# faster one.
 #
 # ### Keeping every second pixel
 #
 # Section 3 called it subsampling: phase 0 keeps pixels 0, 2, 4, ... and
 # phase 1 keeps pixels 1, 3, 5, ...; in numpy, `row[0::2]` and `row[1::2]`.
 # The kept samples are 2 pixels apart, so their frequencies are counted in
-# cycles per kept sample:
+# cycles per kept sample: `f` cycles per kept sample is `f / 2` cycles per
+# pixel.
 
 # %%
 for name, row in {"fast": fast, "slow": slow}.items():
@@ -576,24 +587,29 @@ assert frequencies_present(slow[0::2]) == [0.5]
 # The fastest pattern becomes a constant: all `+1` at phase 0, all `-1` at
 # phase 1. Its frequency 1/2 shows up after subsampling as frequency 0. This
 # is **aliasing**: after subsampling, a pattern faster than the coarser grid
-# can hold shows up as a slower one, its *alias*. Which alias you get depends on the
-# phase, and a one-pixel shift of the input switches the phase.
+# can hold (faster than 1/4 cycle per pixel, as the next paragraph shows)
+# shows up as a slower one, its *alias*. What the alias looks like depends on
+# the phase (here all `+1` or all `-1`), and a one-pixel shift of the input
+# switches the phase.
 #
 # The slower pattern becomes `+1, -1, +1, -1, ...`, the fastest pattern the
 # coarser grid can hold (1/2 cycle per kept sample). In the original pixels
 # it still repeats every 4 pixels: it keeps its frequency of 1/4 cycle per
-# pixel, which is the limit, since samples 2 pixels apart cannot alternate
-# faster than once every 4 pixels. Section 6 states this limit in general.
+# pixel. That is the limit: samples 2 pixels apart need at least two samples,
+# 4 pixels, for one cycle. Section 6 states this limit in general.
 #
 # ### Blurring first
 #
 # The blur `[1, 2, 1]` replaces each pixel by
 # `(left neighbour + 2 * itself + right neighbour) / 4` (circularly: the row
-# wraps around). Its weights are a row of Pascal's triangle, in which each
+# wraps around). Each weight of a filter is called a **tap**: `[1, 2, 1]`
+# has three taps. Its weights are a row of Pascal's triangle, in which each
 # row is the row above plus that row moved by one place. Filters whose
 # weights are a row of Pascal's triangle (binomial coefficients), divided by
 # their sum so that a constant row stays the same, are called **binomial**
-# filters:
+# filters. The cell builds the first five rows; `helpers` uses three of them
+# as blurs and names them by their shape and number of taps: `rect2` (a
+# rectangle), `tri3` (a triangle) and `bin5` (binomial):
 
 # %%
 pascal = [np.array([1.0])]
@@ -607,7 +623,8 @@ print("helpers' blurs:", {name: row.astype(int).tolist() for name, row in BLUR_F
 # %% [markdown]
 # How much of a pattern does a filter let through? The **amplitude** of a
 # pattern centred on 0 is how far it swings from 0; here we read it as its
-# largest absolute value (1 for `fast` and `slow`). The **gain** of a filter
+# largest absolute value (1 for `fast` and `slow`; for the constant, which is
+# not centred on 0, its value, also 1). The **gain** of a filter
 # for a pattern is the output amplitude divided by the input amplitude: 1
 # means let through unchanged, 0 means removed. When the output is the input
 # times a number, as below, the gain is that number, however the amplitude
@@ -633,7 +650,9 @@ assert np.allclose(blur_row(fast, "tri3"), 0)
 # halves the slower one (gain 0.5) and keeps the constant (gain 1): it is a
 # low-pass filter. It changes only the size of each pattern, not its
 # frequency (the cell checks that each output is the input times the gain),
-# and its gain at frequency `f` is $\cos^2(\pi f)$. Blurred first, the fastest
+# and its gain at frequency `f` is $\cos^2(\pi f)$ (the cell checks this
+# formula at the three frequencies; section 6 gives the general formula for
+# any blur). Blurred first, the fastest
 # pattern gives 0 at both phases: nothing is left to alias, and a one-pixel
 # shift changes nothing. The slower one passes at half its amplitude.
 
@@ -686,18 +705,27 @@ for name in ("tri3", "bin5"):
 # %% [markdown]
 # Moved by one pixel, the pattern gives the other sign at phase 0:
 # `-1, +1, -1, +1` where `slow` gave `+1, -1, +1, -1`. At frequency 1/4, the
-# limit, the phase still decides what you keep. The blurs `[1, 2, 1]` and
-# `[1, 4, 6, 4, 1]` shrink the difference between the two phases by their
-# gain at 1/4 instead of removing it: to 0.5 and to 0.25 of it.
+# limit, the frequency survives subsampling (both phases alternate), but the
+# values you keep still depend on where the pattern sits: here the two phases
+# have opposite signs.
+#
+# Why the cell measures the *difference between the two phases*: a one-pixel
+# shift of the input makes subsampling keep the other phase (the polyphase
+# identity of section 3), so the largest difference between the two phases,
+# sample by sample, says how different the two possible results are. Without
+# a blur it is 2 (-1 against +1). The blurs `[1, 2, 1]` and
+# `[1, 4, 6, 4, 1]` multiply it by their gain at 1/4 instead of removing it:
+# to 0.5 and to 0.25 of it.
 #
 # ## 6. Aliasing, and blur pooling
 #
 # ### The shift-consistency curve
 #
-# Here are the two-layer rows of that table averaged over the four seeds: the
-# relative change at each shift `k`, which we call the *shift-consistency
-# curve* of max pooling (`consistency_curve`; 0 at a `k` means the features did
-# not change, and a lower curve means they change less).
+# Here are the two-layer rows of the table in section 4 averaged over the
+# four seeds: the relative change at each shift `k`, which we call the
+# *shift-consistency curve* of max pooling (`consistency_curve`; 0 at a `k`
+# means the features did not change, and a lower curve means they change
+# less).
 
 # %%
 curves_by_seed = {m: consistency_curves(sprites, ks, m, SEEDS) for m in METHODS}  # (seed, k) each
@@ -712,23 +740,34 @@ print(f"at k not a multiple of 4: from {between.min():.3f} to {between.max():.3f
 
 # %% [markdown]
 # Zero at `k = 0, 4, 8`, and from 0.099 to 0.137 at every other shift: the
-# change does not grow with the shift, it comes and goes with the sampling
-# phase. Where does that come from?
+# change does not grow with the shift. It repeats every 4 pixels (`k = 5`
+# gives the same as `k = 1`): what matters is not how far the input moved but
+# the remainder of `k` divided by the total stride 4, that is, which phase
+# the subsampling ends up keeping. Where does that come from?
 #
 # ### Fast patterns and subsampling: aliasing
 #
 # Section 5 showed it on single rows. Keeping every second pixel can only
 # represent patterns that change slowly enough: at most one full cycle per
 # **four** pixels (frequencies up to 1/4 cycle per pixel, half the original
-# limit of 1/2). This is the **sampling
-# theorem** (Shannon, 1949) for our case: samples taken every `s` pixels
-# determine a signal if it holds no pattern at or above `1 / (2 s)` cycle
-# per pixel (at 1/4 itself, a wave can fall on its zeros). A faster pattern does not
-# disappear when you subsample; it folds back and masquerades as a slower one
-# (it is aliased), and *what* it becomes depends on which phase you keep. The
-# extreme case is the fastest pattern of all, `+1, -1, +1, -1, ...` (1/2 cycle
-# per pixel, the Nyquist frequency): phase 0 sees only `+1`, phase 1 only `-1`.
-# A one-pixel shift switches the phase, so it flips the output.
+# limit of 1/2). This is the **sampling theorem** (Shannon, 1949) for our
+# case: samples taken every `s` pixels *determine* a signal (you could
+# rebuild every pixel of it from the kept samples alone) if all its patterns
+# are slower than `1 / (2 s)` cycle per pixel. The limit itself, 1/4 here, is
+# a borderline case: such a pattern keeps its frequency, as `slow` did, but
+# not always its values. A wave of period 4 that reads `0, +1, 0, -1, ...`
+# gives all zeros at phase 0 and `+1, -1, ...` at phase 1, so the kept
+# samples do not determine it.
+#
+# A pattern faster than the limit does not disappear when you subsample; it
+# *folds back*: a pattern of `f` cycles per pixel, with `f` above 1/4, shows
+# up at `1/2 - f` cycle per pixel, its mirror image about 1/4 (so 1/2 shows
+# up at 0, as in section 5). It masquerades as a slower one (it is aliased),
+# and *what* it becomes depends on which phase you keep. The extreme case is
+# the fastest pattern of all, `+1, -1, +1, -1, ...` (1/2 cycle per pixel,
+# called the *Nyquist frequency* of the pixel grid): phase 0 sees only `+1`,
+# phase 1 only `-1`. A one-pixel shift switches the phase, so it flips the
+# output.
 #
 # The fix follows from the theorem: remove the fast patterns *before*
 # subsampling, with a low-pass filter. The blurs used here are the binomial
@@ -748,8 +787,9 @@ for name, row in BLUR_FILTERS.items():
 
 # %% [markdown]
 # Are there such fast patterns in a real feature map? ReLU maps have sharp
-# edges and isolated peaks. To measure them, take the Fourier transform of
-# section 5 along both axes: `np.fft.fft2` gives, for every pair of
+# edges and isolated peaks: values that jump within one or two pixels, which
+# only waves of high frequency can build. To measure them, take the Fourier
+# transform of section 5 along both axes: `np.fft.fft2` gives, for every pair of
 # frequencies (one along the rows, one along the columns), the size of the
 # wave of those frequencies in the map, and the waves added up give the map
 # back exactly. The power is again the size squared. Frequency 0 (both
@@ -759,8 +799,9 @@ for name, row in BLUR_FILTERS.items():
 # (Parseval's theorem; the cell checks it). We call that sum of squares the
 # map's *variation*. `fold_share(m)` is the share of it at frequencies above
 # 1/4 cycle per pixel along either axis: the part that folds back when every
-# second pixel is kept. For the cat's
-# vertical-edge map, before and after the dense 2x2 max, and after each blur:
+# second pixel is kept. Here it is for the cat's vertical-edge map (the cat
+# convolved with the vertical-edge filter of notebook 01, then the ReLU),
+# before and after the dense 2x2 max, and after each blur:
 
 # %%
 relu_map = np.maximum(conv2d(x, FILTERS["vertical edge"], padding="circular"), 0.0)
@@ -775,17 +816,19 @@ assert np.isclose(power.sum() - power[0, 0], relu_map.size * ((relu_map - relu_m
 assert shares["after the dense 2x2 max"] > 0.05 > shares["then the rect2 blur"] > shares["then the bin5 blur"]
 
 # %% [markdown]
-# The dense max removes some of the fast variation but leaves several percent,
-# which plain max pooling then folds back. Each blur leaves less, the widest
-# almost nothing.
+# The dense max removes some of the fast variation (from 16.2% to 7.4%) but
+# leaves several percent, which plain max pooling then folds back. Each blur
+# leaves less, the widest almost nothing (0.0% to one decimal).
 #
 # The picture below shows both halves of the argument. Its right panel gives
 # each blur's gain (section 5) at every frequency from 0 to 1/2, not only at
 # the three patterns of section 5. For weights `h[0], ..., h[n-1]` that sum to
 # 1, a wave of frequency `f` comes out multiplied by
 # $|\sum_n h[n]\, e^{-2\pi i f n}|$ (`blur_gain`; for `[1, 2, 1] / 4` it is
-# the $\cos^2(\pi f)$ of section 5). The cell checks it against the gains
-# measured there:
+# the $\cos^2(\pi f)$ of section 5). Here $e^{-2\pi i f n}$ is a complex
+# number of absolute value 1; you need not work with it: the cell checks the
+# formula against the gains measured in section 5, at frequencies 0, 1/4 and
+# 1/2:
 
 # %%
 for name in ("tri3", "bin5"):
@@ -813,7 +856,10 @@ show(blur_gain_figure())
 # return blur_pool2d(dense, stride=2, filter=filter, padding="circular")
 # ```
 #
-# Without the blur step it is plain max pooling:
+# Without the blur step it is plain max pooling, as the cell checks. It also
+# prints the 2-D `bin5` blur, times 256 (= 16 x 16) to show whole numbers:
+# entry `(i, j)` is `row[i] * row[j]` for the row `[1, 4, 6, 4, 1]`, which is
+# the same as blurring along the rows and then along the columns:
 
 # %%
 print("dense max + every second pixel == max_pool2d:",
@@ -822,8 +868,9 @@ print("max_blur_pool(x) shape:", max_blur_pool(x).shape, "  blur kernel bin5 (x 
 print((blur_kernel("bin5") * 256).astype(int))
 
 # %% [markdown]
-# Now the shift-consistency curve for all four: the same four random networks
-# with max pooling replaced by MaxBlurPool with each blur. First the mean over
+# Now the shift-consistency curve for all four poolings: the same four
+# random networks with max pooling replaced by MaxBlurPool with each blur,
+# and max pooling itself for comparison. First the mean over
 # the seeds, then, for each seed, two means: over `k = 1, ..., 8`, and over
 # the odd `k` only (for a blur pool every odd `k` gives the same value at
 # every seed, checked).
@@ -874,8 +921,8 @@ show(consistency_figure(ks, curves))
 # here, the wider the blur, the smaller the change (section 7 finds a map
 # where `[1, 1]` does better than `[1, 2, 1]`).*
 #
-# The order of the mean changes over `k = 1, ..., 8` (max pooling, then the
-# blurs from the shortest to the widest) holds for every seed, and
+# At every seed, the mean change over `k = 1, ..., 8` goes down in the same
+# order: max pooling, then `[1, 1]`, `[1, 2, 1]`, `[1, 4, 6, 4, 1]`. And
 # `[1, 2, 1]` and `[1, 4, 6, 4, 1]` change less than max pooling at odd
 # shifts for every seed; their mean change over `k = 1, ..., 8` is at most
 # 0.27 of max pooling's.
@@ -887,11 +934,14 @@ show(consistency_figure(ks, curves))
 # Why are the blur-pooled curves exactly zero at `k = 2` and `k = 6`, where
 # max pooling's are not? A shift by 2 reaches the second layer as a shift by
 # one cell, so the second layer keeps the other phase of its blurred map. The
-# mean of one phase is the full map's mean plus terms from the waves of frequency 1/2
-# along the rows or the columns (with a sign that flips with the phase), and
-# a binomial blur has gain 0 at 1/2: both phases have the same mean, for
-# every input, and the global average cannot tell them apart. Here on random
-# 8x8 maps, three seeds:
+# mean of one phase is the full map's mean plus terms from the waves of
+# frequency 1/2 along the rows or the columns, with a sign that flips with the
+# phase. (Recall `fast` in section 5: mean 0, yet phase 0 keeps all `+1`,
+# mean +1, and phase 1 all `-1`, mean -1.) A binomial blur has gain 0 at 1/2,
+# so those terms are gone: both phases have the same mean, for every input,
+# and the global average cannot tell them apart. Here on random 8x8 maps,
+# three seeds, the mean of the pooled map at phase 0 (no shift) and phase 1
+# (shifted by one pixel):
 
 # %%
 for seed in (3, 4, 5):
@@ -903,28 +953,42 @@ for seed in (3, 4, 5):
         assert np.isclose(phase_means[0], phase_means[1]) == (method != "max")
 
 # %% [markdown]
-# And the odd shifts are not exactly zero even with the widest blur. A
-# binomial blur is not a perfect low-pass filter: its gain above 1/4 is small
-# but not zero (the right panel above), so the first layer's two phases still
-# differ a little, and the second layer's ReLU and max turn that difference
-# into a change of its mean. With `[1, 2, 1]` or `[1, 4, 6, 4, 1]`, the
+# With any of the three blurs both phases have the same mean, and the three
+# blurs give the same number: a blur whose weights sum to 1 keeps a map's
+# mean, so both phases have the mean of the dense max map itself.
+#
+# And the odd shifts are not exactly zero even with the widest blur. An odd
+# shift switches the phase already at the first layer, and there the mean
+# argument does not help: the second layer passes on not only the mean of
+# its input but all its values, through a ReLU and a max. A binomial blur is
+# not a perfect low-pass filter: its gain above 1/4 is small but not zero
+# (the right panel above), so the first layer's two phases still differ a
+# little, and the second layer's ReLU and max turn that difference into a
+# change of its mean. With `[1, 2, 1]` or `[1, 4, 6, 4, 1]`, the
 # features of these random networks **change less than with max pooling, but
 # not zero**, at every seed tried.
 #
 # The same happens in real networks on real images:
 #
 # - Zhang (2019), "Making Convolutional Networks Shift-Invariant Again"
-#   (ICML), anti-aliased ImageNet networks by replacing *every* downsampling
-#   layer with its blurred version: max pooling by MaxBlurPool (as here),
-#   a strided convolution by ConvBlurPool (the convolution at stride 1 and
-#   its ReLU, then blur and subsample), average pooling by BlurPool (blur and
-#   subsample). *Consistency* is the percentage of images whose top-1 class
-#   is the same for two random shifts of the image. The figures below are
-#   those of the current README of the paper's code repository
-#   (`adobe/antialiased-cnns`), which supersedes the paper's table: retrained
-#   models with a four-tap blur `[1, 3, 3, 1]`. (An earlier version of that
-#   README gave one row per blur; with `[1, 4, 6, 4, 1]` ResNet50 reached
-#   77.04% accuracy and 91.31% consistency.)
+#   (ICML), anti-aliased ImageNet networks (ImageNet: a standard collection
+#   of over a million photos in 1000 classes) by replacing *every*
+#   downsampling layer with its blurred version: max pooling by MaxBlurPool
+#   (as here), a strided convolution (computed only at every second pixel,
+#   as in notebook 01) by ConvBlurPool (the convolution at stride 1 and its
+#   ReLU, then blur and subsample), average pooling (the mean of each window
+#   instead of its max) by BlurPool (blur and subsample). The *top-1 class*
+#   is the class the network scores highest; *accuracy* is the percentage of
+#   held-out images whose top-1 class is the right one, and *consistency*
+#   the percentage of images whose top-1 class is the same for two random
+#   shifts of the image. In the table, "baseline" is the network as first
+#   published and "anti-aliased" the same network with the blurs. The
+#   figures below are those of the current README of the paper's code
+#   repository (`adobe/antialiased-cnns`), which supersedes the paper's
+#   table: retrained models with a four-tap blur `[1, 3, 3, 1]`. (An
+#   earlier version of that README gave one row per blur; with
+#   `[1, 4, 6, 4, 1]` ResNet50 reached 77.04% accuracy and 91.31%
+#   consistency.)
 #
 #   | network | accuracy, baseline -> anti-aliased | consistency, baseline -> anti-aliased |
 #   | --- | --- | --- |
