@@ -77,10 +77,15 @@ def rerun_growth(name: str, reruns: int = 20) -> dict:
             "after_mb": round(after, 1), "growth_mb": round(after - before, 1)}
 
 
-def run_all_repeated(name: str, times: int = 4) -> list[float]:
-    """Memory after each of ``times`` runs of the whole notebook in one kernel (MB)."""
+def run_all_repeated(name: str, times: int = 4, setup: str | None = None) -> list[float]:
+    """Memory after each of ``times`` runs of the whole notebook in one kernel (MB).
+
+    ``setup``: code run in the kernel first (e.g. to switch something off for a baseline).
+    """
     out = []
     with Kernel(name) as k:
+        if setup:
+            k.client.execute_cell(nbformat.v4.new_code_cell(setup), 0)
         for _ in range(times):
             k.run()
             out.append(round(k.rss_mb(), 1))
