@@ -1,19 +1,25 @@
-"""Notebook 01's live view: move the cat, watch the feature maps move with it.
+"""Notebook 01's live views.
 
-What it shows is computed by :func:`helpers.equivariance.equivariance_state`.
+- :class:`SlidingWindowExplorer`: move one 3x3 window over the cat and watch
+  one cell of the feature map being computed (its state comes from
+  :func:`helpers.equivariance.sliding_window_state`);
+- :class:`EquivarianceExplorer`: move the cat, watch the feature maps move with
+  it (:func:`helpers.equivariance.equivariance_state`).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import colormaps
+from matplotlib.patches import Rectangle
 
-from ..equivariance import PADDINGS, REFERENCE, equivariance_state, feature_maps
+from ..equivariance import PADDINGS, REFERENCE, WINDOW_CAT, equivariance_state, feature_maps, sliding_window_state
 from ..filters import FILTERS
 from ..sprites import cat_at
-from ..views import LiveFigure
+from ..views import CMAPS, LiveFigure, style_axes, text_colour
 from .base import Explorer, int_slider, toggle
 
-__all__ = ["EquivarianceExplorer", "VMAX"]
+__all__ = ["SlidingWindowExplorer", "EquivarianceExplorer", "VMAX", "NOT_YET"]
 
 #: One colour scale, -VMAX (blue) to +VMAX (red), for every signed panel of the
 #: view. 4 is the largest absolute value any panel reaches (the ear map's
@@ -98,3 +104,136 @@ class EquivarianceExplorer(Explorer):
                 f"{peak}\n"
                 f"equivariance error max|conv(shift x) - shift(conv x)| = {err:g} "
                 f"({state['padding']} padding): {verdict}")
+
+
+#: The colour of feature-map cells the row-by-row loop has not reached yet (no value: not zero, which is white).
+NOT_YET = "0.75"
+
+
+def _fmt_matrix(m: np.ndarray) -> str:
+    return "[" + ", ".join("[" + ", ".join(f"{v + 0.0:g}" for v in row) + "]" for row in m) + "]"
+
+
+class SlidingWindowExplorer(Explorer):
+    """Two sliders move a 3x3 window over the cat; one cell of the feature map is computed at a time.
+
+    Panels: the image (the cat at :data:`~helpers.equivariance.WINDOW_CAT`)
+    with the window outlined, the dashed frame marking the image's edge
+    (outside it: zero padding); the 3x3 patch under the window; the kernel;
+    the nine element-wise products; and the feature map
+    ``conv2d(x, w, padding="zero")`` filled row by row up to the window's
+    cell, which is outlined (later cells are grey: not computed yet). Every
+    3x3 panel has its numbers written in its cells. The readout says the sum.
+    """
+
+    title = "Sliding-window explorer"
+
+    def __init__(self, row: int = 9, col: int = 6, filter: str = "ear", canvas: int = 28):
+        if canvas != 28:
+            raise ValueError(f"canvas must be 28 (the cat image of section 2), got {canvas}")
+        self.canvas = canvas
+        self.row = int_slider("window row", row, 0, canvas - 1,
+                              "Move the window's centre up and down (arrow keys work too)")
+        self.col = int_slider("window column", col, 0, canvas - 1,
+                              "Move the window's centre left and right (arrow keys work too)")
+        self.filter = toggle("kernel", FILTERS, filter, "Which hand-made 3x3 kernel the window multiplies by")
+        live = LiveFigure(ncols=5, panel=2.2, title_space=0.75)
+        ax_img = live.axes[0]  # the image never changes: drawn once, into the cached background
+        x = cat_at(*WINDOW_CAT, canvas)
+        ax_img.imshow(np.pad(x, 1), cmap=CMAPS["image"], vmin=0, vmax=1, interpolation="nearest",
+                      extent=(-1.5, canvas + 0.5, canvas + 0.5, -1.5))
+        self._title(ax_img, "image x and the window\n(dashed: the image's edge)")
+        edge = Rectangle((-0.5, -0.5), canvas, canvas, fill=False, edgecolor="0.4", linestyle="--", linewidth=1)
+        ax_img.add_patch(edge)
+        live.add_overlay(edge)
+        self.window = live.add_artist(ax_img.add_patch(
+            Rectangle((0, 0), 3, 3, fill=False, edgecolor="tab:orange", linewidth=2.5)))
+        self.im_patch = live.show_map(1, (3, 3), "image")
+        self._title(live.axes[1], "patch: the pixels\nin the window")
+        # The kernel changes only with the toggle: it is static, drawn into the cached background,
+        # which is redrawn once when the toggle changes (fewer artists to draw at every slider step).
+        ax_kernel = live.axes[2]
+        self.im_kernel = ax_kernel.imshow(np.zeros((3, 3)), cmap=CMAPS["signed"], vmin=-VMAX, vmax=VMAX,
+                                          interpolation="nearest")
+        self._title(ax_kernel, "kernel w\n(the same at every window)")
+        self.kernel_texts = [[ax_kernel.text(j, i, "", ha="center", va="center", fontsize=14) for j in range(3)]
+                             for i in range(3)]
+        self.kernel_shown = None
+        self.im_products = live.show_map(3, (3, 3), "signed", vmax=VMAX)
+        self._title(live.axes[3], "products patch * w,\nelement by element")
+        self.im_map = live.show_map(4, (canvas, canvas), "signed", vmax=VMAX)
+        self.im_map.set_cmap(colormaps[CMAPS["signed"]].with_extremes(bad=NOT_YET))
+        self._title(live.axes[4], "feature map, row by row\n(grey: not reached yet)")
+        self.cell = live.add_artist(live.axes[4].add_patch(
+            Rectangle((0, 0), 1, 1, fill=False, edgecolor="tab:orange", linewidth=2.5)))
+        self.texts = {}
+        for ax, key in ((1, "patch"), (3, "products")):
+            self.texts[key] = [[live.add_artist(live.axes[ax].text(j, i, "", ha="center", va="center",
+                                                                   fontsize=14))
+                                for j in range(3)] for i in range(3)]
+        # One line over the products (their sum) and one over the map (the cell it fills), changing with the window.
+        self.captions = [live.add_artist(live.axes[ax].text(0.5, 1.03, "", transform=live.axes[ax].transAxes,
+                                                            ha="center", va="bottom", fontsize=11))
+                         for ax in (3, 4)]
+        self._colours = {}
+        for left, right, sign in ((1, 2, "\u00d7"), (2, 3, "="), (3, 4, "\u2192")):  # x  =  ->: the arithmetic
+            a, b = live.axes[left].get_position(), live.axes[right].get_position()
+            live.fig.text((a.x1 + b.x0) / 2, (a.y0 + a.y1) / 2, sign, ha="center", va="center", fontsize=16)
+        self._build([self.row, self.col, self.filter], live)
+
+    @staticmethod
+    def _title(ax, title: str) -> None:
+        style_axes(ax)
+        ax.set_title(title, fontsize=10, pad=18)
+
+    def compute(self) -> dict:
+        return sliding_window_state(self.row.value, self.col.value, self.filter.value, self.canvas)
+
+    def _colour(self, kind: str, value: float) -> str:
+        """Black or white text on a cell of ``value`` (:func:`helpers.views.text_colour`), cached."""
+        key = (kind, value)
+        if key not in self._colours:
+            lo, hi = (0.0, 1.0) if kind == "image" else (-VMAX, VMAX)
+            self._colours[key] = text_colour(kind, value, lo, hi)
+        return self._colours[key]
+
+    def draw(self, state: dict) -> None:
+        row, col = state["position"]
+        if state["filter"] != self.kernel_shown:  # the toggle changed: redraw the static kernel once
+            self.im_kernel.set_data(state["kernel"])
+            for (i, j), v in np.ndenumerate(state["kernel"]):
+                self.kernel_texts[i][j].set_text(f"{v + 0.0:g}")
+                self.kernel_texts[i][j].set_color(self._colour("signed", v))
+            self.kernel_shown = state["filter"]
+            self.live.invalidate()
+        self.window.set_xy((col - 1.5, row - 1.5))
+        self.cell.set_xy((col - 0.5, row - 0.5))
+        self.im_patch.set_data(state["patch"])
+        self.im_products.set_data(state["products"])
+        self.im_map.set_data(state["filled"])
+        padding = state["padding_mask"]
+        for key, kind in (("patch", "image"), ("products", "signed")):
+            for (i, j), v in np.ndenumerate(state[key]):
+                text, style = self.texts[key][i][j], "italic" if key == "patch" and padding[i, j] else "normal"
+                text.set_text(f"{v + 0.0:g}")
+                text.set_color(self._colour(kind, v))
+                if text.get_fontstyle() != style:  # setting the style would make matplotlib lay the text out anew
+                    text.set_fontstyle(style)
+        self.captions[0].set_text(f"sum = {state['sum']:g}")
+        self.captions[1].set_text(f"cell ({row}, {col}) = {state['value']:g}")
+
+    def describe(self, state: dict) -> str:
+        (row, col), n = state["position"], self.canvas
+        pad = state["outside"]
+        where = ("all nine of its pixels are in the image" if pad == 0 else
+                 f"{pad} of its nine pixels lie outside the image, in the zero padding")
+        reached = (f"cells before it, row by row, are filled in; the {n * n - 1 - row * n - col} after it "
+                   "are not reached yet (grey)" if (row, col) != (n - 1, n - 1) else
+                   "it is the last cell: the whole map is filled in")
+        return (f"window centred at row {row}, column {col}: sum of the nine products = {state['sum']:g}, "
+                f"written into the feature map at row {row}, column {col}\n"
+                f"window: rows {row - 1} to {row + 1}, columns {col - 1} to {col + 1}; {where}\n"
+                f"patch = {_fmt_matrix(state['patch'])}\n"
+                f"kernel w ('{state['filter']}') = {_fmt_matrix(state['kernel'])}\n"
+                f"products patch * w = {_fmt_matrix(state['products'])}\n"
+                f"feature map cell (row {row}, column {col}) = {state['value']:g}; {reached}")
