@@ -101,7 +101,7 @@ def check_conv2d(my_conv2d):
 
 #: The prediction exercise: a k x k filter with zero padding ("zero"), the cat (``cat`` pixels
 #: wide) moved along one row of a ``canvas``-wide image. For which of its left columns is
-#: conv(shift x) == shift(conv x) exact (compared with the circular shift, as in section 4)?
+#: conv(shift x) == shift(conv x) exact (compared with the circular shift, as in section 5)?
 EXACT_QUESTION = {"kernel": 7, "canvas": 28, "cat": 9}
 
 
@@ -156,7 +156,7 @@ def check_exact_columns(predicted):
                 f"between the {cat}-pixel-wide cat and each border of the {n}-pixel-wide image.")
 
 
-#: Exercise 3 of notebook 01: the cat at ``start`` (its ear tip on the stride-2 grid) is shifted
+#: Exercise 4 of notebook 01: the cat at ``start`` (its ear tip on the stride-2 grid) is shifted
 #: circularly by ``shift`` on a ``canvas`` x ``canvas`` image; where is the stride-2 ear map's peak?
 PEAK_QUESTION = {"start": (8, 8), "shift": (6, 24), "canvas": 28}
 

@@ -16,10 +16,10 @@ from matplotlib.patches import Rectangle
 from ..equivariance import PADDINGS, REFERENCE, WINDOW_CAT, equivariance_state, feature_maps, sliding_window_state
 from ..filters import FILTERS
 from ..sprites import cat_at
-from ..views import CMAPS, LiveFigure, style_axes, text_colour
+from ..views import CMAPS, NOT_COMPUTED, LiveFigure, style_axes, text_colour
 from .base import Explorer, int_slider, toggle
 
-__all__ = ["SlidingWindowExplorer", "EquivarianceExplorer", "VMAX", "NOT_YET"]
+__all__ = ["SlidingWindowExplorer", "EquivarianceExplorer", "VMAX"]
 
 #: One colour scale, -VMAX (blue) to +VMAX (red), for every signed panel of the
 #: view. 4 is the largest absolute value any panel reaches (the ear map's
@@ -106,10 +106,6 @@ class EquivarianceExplorer(Explorer):
                 f"({state['padding']} padding): {verdict}")
 
 
-#: The colour of feature-map cells the row-by-row loop has not reached yet (no value: not zero, which is white).
-NOT_YET = "0.75"
-
-
 def _fmt_matrix(m: np.ndarray) -> str:
     return "[" + ", ".join("[" + ", ".join(f"{v + 0.0:g}" for v in row) + "]" for row in m) + "]"
 
@@ -162,7 +158,7 @@ class SlidingWindowExplorer(Explorer):
         self.im_products = live.show_map(3, (3, 3), "signed", vmax=VMAX)
         self._title(live.axes[3], "products patch * w,\nelement by element")
         self.im_map = live.show_map(4, (canvas, canvas), "signed", vmax=VMAX)
-        self.im_map.set_cmap(colormaps[CMAPS["signed"]].with_extremes(bad=NOT_YET))
+        self.im_map.set_cmap(colormaps[CMAPS["signed"]].with_extremes(bad=NOT_COMPUTED))
         self._title(live.axes[4], "feature map, row by row\n(grey: not reached yet)")
         self.cell = live.add_artist(live.axes[4].add_patch(
             Rectangle((0, 0), 1, 1, fill=False, edgecolor="tab:orange", linewidth=2.5)))
