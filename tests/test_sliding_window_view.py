@@ -83,14 +83,13 @@ def test_artists_follow_the_window(explorer):
             assert written == [[f"{v:g}" for v in r] for r in s[key]]
         italic = [[t.get_fontstyle() == "italic" for t in r] for r in explorer.texts["patch"]]
         assert italic == s["padding_mask"].tolist()
-        assert explorer.captions[0].get_text() == f"sum = {s['sum']:g}"
-        assert explorer.captions[1].get_text() == f"cell ({row}, {col}) = {s['value']:g}"
+        assert explorer.sum_text.get_text() == f"sum = {s['sum']:g}"
 
 
 def test_changing_artists_are_dynamic_and_kernel_is_static(explorer):
     live = explorer.live
     for artist in [explorer.window, explorer.cell, explorer.im_patch, explorer.im_products, explorer.im_map,
-                   *explorer.captions, *(t for r in explorer.texts["patch"] for t in r),
+                   explorer.sum_text, *(t for r in explorer.texts["patch"] for t in r),
                    *(t for r in explorer.texts["products"] for t in r)]:
         assert live.is_dynamic(artist)
     assert not live.is_dynamic(explorer.im_kernel)

@@ -159,7 +159,7 @@ class SlidingWindowExplorer(Explorer):
         self._title(live.axes[3], "products patch * w,\nelement by element")
         self.im_map = live.show_map(4, (canvas, canvas), "signed", vmax=VMAX)
         self.im_map.set_cmap(colormaps[CMAPS["signed"]].with_extremes(bad=NOT_COMPUTED))
-        self._title(live.axes[4], "feature map, row by row\n(grey: not reached yet)")
+        self._title(live.axes[4], "feature map, row by row\n(grey: not computed yet)")
         self.cell = live.add_artist(live.axes[4].add_patch(
             Rectangle((0, 0), 1, 1, fill=False, edgecolor="tab:orange", linewidth=2.5)))
         self.texts = {}
@@ -167,10 +167,9 @@ class SlidingWindowExplorer(Explorer):
             self.texts[key] = [[live.add_artist(live.axes[ax].text(j, i, "", ha="center", va="center",
                                                                    fontsize=14))
                                 for j in range(3)] for i in range(3)]
-        # One line over the products (their sum) and one over the map (the cell it fills), changing with the window.
-        self.captions = [live.add_artist(live.axes[ax].text(0.5, 1.03, "", transform=live.axes[ax].transAxes,
-                                                            ha="center", va="bottom", fontsize=11))
-                         for ax in (3, 4)]
+        # One line over the products: their sum, which is the outlined cell of the map.
+        self.sum_text = live.add_artist(live.axes[3].text(0.5, 1.03, "", transform=live.axes[3].transAxes,
+                                                          ha="center", va="bottom", fontsize=11))
         self._colours = {}
         for left, right, sign in ((1, 2, "\u00d7"), (2, 3, "="), (3, 4, "\u2192")):  # x  =  ->: the arithmetic
             a, b = live.axes[left].get_position(), live.axes[right].get_position()
@@ -215,8 +214,7 @@ class SlidingWindowExplorer(Explorer):
                 text.set_color(self._colour(kind, v))
                 if text.get_fontstyle() != style:  # setting the style would make matplotlib lay the text out anew
                     text.set_fontstyle(style)
-        self.captions[0].set_text(f"sum = {state['sum']:g}")
-        self.captions[1].set_text(f"cell ({row}, {col}) = {state['value']:g}")
+        self.sum_text.set_text(f"sum = {state['sum']:g}")
 
     def describe(self, state: dict) -> str:
         (row, col), n = state["position"], self.canvas
