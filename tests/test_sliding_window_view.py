@@ -79,25 +79,51 @@ def test_artists_follow_the_window(explorer):
         shown = np.ma.filled(explorer.im_map.get_array(), np.nan)
         np.testing.assert_array_equal(shown, s["filled"])
         for key in ("patch", "products"):
-            written = [[t.get_text() for t in r] for r in explorer.texts[key]]
-            assert written == [[f"{v:g}" for v in r] for r in s[key]]
-        italic = [[t.get_fontstyle() == "italic" for t in r] for r in explorer.texts["patch"]]
+            assert explorer.numbers[key].labels == [[f"{v:g}" for v in r] for r in s[key]]
+            assert len(explorer.numbers[key].collection.get_paths()) == 9
+        italic = [[style == "italic" for style in r] for r in explorer.numbers["patch"].styles]
         assert italic == s["padding_mask"].tolist()
+        assert explorer.numbers["products"].styles == [["normal"] * 3] * 3
         assert explorer.sum_text.get_text() == f"sum = {s['sum']:g}"
 
 
-def test_changing_artists_are_dynamic_and_kernel_is_static(explorer):
+def test_changing_artists_are_dynamic_and_the_toggle_changes_the_kernel(explorer):
     live = explorer.live
-    for artist in [explorer.window, explorer.cell, explorer.im_patch, explorer.im_products, explorer.im_map,
-                   explorer.sum_text, *(t for r in explorer.texts["patch"] for t in r),
-                   *(t for r in explorer.texts["products"] for t in r)]:
+    for artist in [explorer.window, explorer.cell, explorer.im_patch, explorer.im_kernel, explorer.im_products,
+                   explorer.im_map, explorer.sum_text, *(n.collection for n in explorer.numbers.values())]:
         assert live.is_dynamic(artist)
-    assert not live.is_dynamic(explorer.im_kernel)
     explorer.filter.value = "vertical edge"
-    assert [[t.get_text() for t in r] for r in explorer.kernel_texts] == [["1", "0", "-1"]] * 3
+    assert explorer.numbers["kernel"].labels == [["1", "0", "-1"]] * 3
     np.testing.assert_array_equal(explorer.im_kernel.get_array(), FILTERS["vertical edge"])
     explorer.filter.value = "ear"
     np.testing.assert_array_equal(explorer.im_kernel.get_array(), FILTERS["ear"])
+    assert explorer.numbers["kernel"].labels[0] == ["-1", "-1", "-1"]
+
+
+def test_cell_numbers_are_centred_glyph_outlines_cached_per_string(explorer):
+    numbers = explorer.numbers["products"]
+    explorer.row.value, explorer.col.value = 13, 11  # products of the left eye: -1, 0 and 1
+    paths = numbers.collection.get_paths()
+    assert len(paths) == 9 and all(len(p.vertices) for p in paths)
+    for p in paths:  # each outline is centred on its cell's centre (0, 0), to within a fraction of a point
+        ext = p.get_extents()
+        assert abs(ext.x0 + ext.x1) < 0.5
+    explorer.col.value = 12
+    cached = len(numbers._paths)
+    explorer.col.value = 11
+    assert len(numbers._paths) == cached  # strings seen before are not laid out again
+    # the text colour follows the cell: white on the patch's black ink, black on white
+    explorer.row.value, explorer.col.value = 9, 9
+    colours = numbers_colours(explorer.numbers["patch"])
+    assert colours[1][1] == "white" and colours[0][0] == "black"
+
+
+def numbers_colours(numbers):
+    from matplotlib.colors import to_hex
+
+    flat = [to_hex(c) for c in numbers.collection.get_facecolors()]
+    names = {"#ffffff": "white", "#000000": "black"}
+    return [[names.get(flat[3 * i + j], flat[3 * i + j]) for j in range(3)] for i in range(3)]
 
 
 def test_picture_changes_with_each_step(explorer):

@@ -119,8 +119,9 @@ check_shift(my_shift)
 # ## 2. Convolution, from scratch
 #
 # A convolution layer slides a small grid of weights, the **kernel** `w`
-# (notebook 00 called it the *filter*; the two words mean the same), over the
-# image. At each position the kernel covers a **window**: a square of pixels
+# (notebook 00 called it the *filter*; the two words mean the same here, and
+# neither is the Jupyter kernel that runs the code), over the image. At each
+# position the kernel covers a **window**: a square of pixels
 # as large as the kernel. The pixel values inside the window form the
 # **patch**. The layer multiplies each weight with the pixel under it and adds
 # up the products:
@@ -304,7 +305,7 @@ print("ear map maximum:", ear_map.max(), "at", np.argwhere(ear_map == ear_map.ma
 # use one colour scale, from -4 (blue) to +4 (red), so that the same number
 # has the same colour in the kernel, the products and the map.
 #
-# The map is filled **row by row**, in the order in which the loop of
+# The map is filled row by row, in the order in which the loop of
 # Exercise 2 visits its cells: the cells before the window's are filled in,
 # the cells after it are grey, not computed yet. We show it this way rather
 # than the whole map at once because it is what the loop does: each window
