@@ -289,9 +289,7 @@ print("ear map maximum:", ear_map.max(), "at", np.argwhere(ear_map == ear_map.ma
 # entries in the same place: entry `(u, v)` of `patch * w` is
 # `patch[u, v] * w[u, v]`. For a 3x3 window that gives nine products. numpy's
 # `*` computes exactly this (it is not the matrix product `@`). The map's cell
-# is their sum:
-#
-# $$\text{out}[i, j] = \text{sum of the nine entries of } \texttt{patch * w}.$$
+# is their sum: `out[i, j] = np.sum(patch * w)`.
 #
 # The kernel is the same nine weights at every position; only the patch
 # changes as the window moves.
