@@ -308,7 +308,9 @@ print("ear map maximum:", ear_map.max(), "at", np.argwhere(ear_map == ear_map.ma
 # the cells after it are grey, not computed yet. We show it this way rather
 # than the whole map at once because it is what the loop does: each window
 # position makes one cell, and the map holds nothing that no window has
-# computed. The text below the picture gives the same numbers.
+# computed. (Moving the window back empties those cells again: the picture is
+# the loop at the window's step.) The text below the picture gives the same
+# numbers.
 #
 # Things to try: put the window on the tip of the left ear, row 9, column 9
 # (the patch has ink exactly where the ear kernel has +1, so the sum is 3, the
