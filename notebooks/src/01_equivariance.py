@@ -325,7 +325,6 @@ SlidingWindowExplorer()
 # for the ear kernel at three window positions:
 
 # %%
-ear = FILTERS["ear"]
 frames, titles, boxes = [], [], []
 for r, c in [(9, 9), (13, 11), (27, 27)]:
     s = sliding_window_state(r, c, "ear")
@@ -345,10 +344,10 @@ show(small_multiples(frames, titles, kind=["image", "image", "signed", "signed",
 # products (each with its numbers) and the feature map filled row by row up to
 # the window's cell (outlined; grey cells are not computed yet). Top: on the
 # ear tip the products are 1 where the patch has ink and 0 elsewhere, sum 3,
-# the map's maximum.
-# Middle: on the left eye (a hole in the ink) all six weights of -1 meet ink
-# and only two of the three +1 weights do, sum -4, the map's minimum. Bottom: the last window, in the corner, covers five pixels of padding
-# and four of background; the map is complete.*
+# the map's maximum. Middle: on the left eye (a hole in the ink) all six
+# weights of -1 meet ink and only two of the three +1 weights do, sum -4, the
+# map's minimum. Bottom: the last window, in the corner, covers five pixels of
+# padding and four of background; the map is complete.*
 #
 # The claim of this section: every cell of the feature map is the sum of the
 # nine element-wise products of its window's patch with the kernel, unflipped.
@@ -414,6 +413,7 @@ print("sum:", int(np.sum(patch_ex * w_ex)), "  conv2d cell (1, 2):", int(conv2d(
 # `(3, 5)`:
 
 # %%
+ear = FILTERS["ear"]
 xs = shift(x, 3, 5)
 assert np.array_equal(window_patch(xs, 12, 14), window_patch(x, 9, 9))
 print("ear map of x, cell (9, 9):", conv2d(x, ear, padding="zero")[9, 9],
