@@ -1,8 +1,8 @@
-"""Notebook 01's live view: slider step to new PNG, against the naive redraw, side by side."""
+"""Notebook 01's live views: slider step to new PNG, against the naive redraw, side by side."""
 
 from __future__ import annotations
 
-from helpers.explorers import EquivarianceExplorer
+from helpers.explorers import EquivarianceExplorer, SlidingWindowExplorer
 
 from liveview import naive_redraw_ms, summary, sweep_ms
 
@@ -19,3 +19,15 @@ def run():
 
     naive = naive_redraw_ms(panels, steps=7)
     yield summary("live_view_01_equivariance", fast, naive)
+
+    w = SlidingWindowExplorer()
+    w.row.value, w.col.value = 9, 0
+    fast = sweep_ms(w.col, list(range(1, 28)) + list(range(26, -1, -1)))
+
+    def window_panels(step):
+        w.col.value = step % 28
+        s = w.state
+        return [s["x"], s["patch"], s["kernel"], s["products"], s["filled"]]
+
+    naive = naive_redraw_ms(window_panels, steps=7)
+    yield summary("live_view_01_sliding_window", fast, naive)

@@ -1,4 +1,9 @@
-"""Notebook 01's measurements: how the feature maps move when the cat moves (plain numpy).
+"""Notebook 01's measurements: one window of a convolution, and how the feature maps move when the cat moves.
+
+:func:`sliding_window_state` computes what the sliding-window view shows: the
+window centred on one pixel of the cat image, its patch, the element-wise
+products with the kernel, their sum, and the feature map that sum is one cell
+of (:func:`window_patch` cuts the patch).
 
 :func:`equivariance_state` computes what the live view of
 :mod:`helpers.explorers.equivariance` shows for the cat at one position: the
@@ -15,12 +20,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import choice, integer, padding_choice
+from ._validate import as_float_array, choice, integer, padding_choice
 from .filters import FILTERS
 from .ops import conv2d, shift
 from .sprites import cat_at
 
-__all__ = ["REFERENCE", "PADDINGS", "maxima", "feature_maps", "equivariance_state"]
+__all__ = ["REFERENCE", "PADDINGS", "maxima", "feature_maps", "equivariance_state",
+           "WINDOW_CAT", "window_patch", "sliding_window_state"]
 
 #: Where the cat sits in the reference image x; the view's sliders move it from there.
 REFERENCE = (9, 9)
@@ -73,3 +79,67 @@ def equivariance_state(row: int, col: int, filter: str = "ear", padding: str = "
             "top_value": float(maps[k].max()),
             "shift": (dy, dx), "error": float(np.abs(diff).max()), "padding": padding,
             "filter": filter, "position": (row, col)}
+
+
+# --------------------------------------------------------------------------
+# The sliding window (the first live view of notebook 01)
+# --------------------------------------------------------------------------
+
+#: Where the cat sits in the sliding-window view: the image of section 2's feature maps.
+WINDOW_CAT = (9, 9)
+
+
+def window_patch(x: np.ndarray, row: int, col: int, size: int = 3) -> np.ndarray:
+    """The ``size x size`` patch of ``x`` under the window centred on pixel ``(row, col)``, zero padding.
+
+    ``x`` is a 2-D image ``(H, W)``; ``size`` is odd, so the window reaches
+    ``r = (size - 1) // 2`` pixels from its centre: rows ``row - r`` to
+    ``row + r`` and columns ``col - r`` to ``col + r``. Pixels outside the
+    image are the padding's zeros. ``(row, col)`` must lie in the image.
+    Raises ``ValueError`` for a centre outside the image or an even size,
+    ``TypeError`` for a non-integer position.
+    """
+    x = as_float_array(x, "x", ndims=(2,))
+    row, col, size = integer(row, "row"), integer(col, "col"), integer(size, "size")
+    if size < 1 or size % 2 == 0:
+        raise ValueError(f"size must be an odd positive integer (a window with a centre pixel), got {size}")
+    h, w = x.shape
+    if not (0 <= row < h):
+        raise ValueError(f"row must be in 0..{h - 1} (the window's centre is a pixel of the image), got {row}")
+    if not (0 <= col < w):
+        raise ValueError(f"col must be in 0..{w - 1} (the window's centre is a pixel of the image), got {col}")
+    r = (size - 1) // 2
+    return np.pad(x, r)[row:row + size, col:col + size]
+
+
+def sliding_window_state(row: int, col: int, filter: str = "ear", canvas: int = 28,
+                         cat=WINDOW_CAT) -> dict:
+    """One step of the sliding window: the window centred on ``(row, col)`` of the cat image, one filter.
+
+    The image is ``cat_at(*cat, canvas)`` and the map is
+    ``conv2d(x, FILTERS[filter], padding="zero")`` (cross-correlation: the
+    kernel is not flipped). Keys: ``x`` ``(canvas, canvas)``; ``kernel``,
+    ``patch`` and ``products`` = ``patch * kernel`` (element-wise), each
+    ``(3, 3)``; ``sum``, the sum of the nine products; ``map``, the full
+    feature map; ``filled``, the map with the cells after ``(row, col)`` in
+    reading order (not yet reached by a row-by-row loop) set to NaN;
+    ``value``, ``map[row, col]``; ``padding_mask`` ``(3, 3)``, True where the
+    window's pixel is padding, and ``outside``, how many of its nine are; ``position``, ``filter``.
+    Raises ``ValueError`` for a position outside the image or an unknown filter.
+    """
+    row, col = integer(row, "row"), integer(col, "col")
+    choice(filter, "filter", tuple(FILTERS))
+    kernel = FILTERS[filter]
+    x = cat_at(*cat, canvas)
+    patch = window_patch(x, row, col, kernel.shape[0])
+    products = patch * kernel + 0.0  # + 0.0 turns -0.0 (a -1 weight times a 0 pixel) into 0.0
+    fmap = conv2d(x, kernel, padding="zero")
+    filled = fmap.copy()
+    filled.ravel()[row * canvas + col + 1:] = np.nan
+    rows = np.arange(row - 1, row + 2)
+    cols = np.arange(col - 1, col + 2)
+    inside = ((rows >= 0) & (rows < canvas))[:, None] & ((cols >= 0) & (cols < canvas))[None, :]
+    return {"x": x, "kernel": np.array(kernel), "patch": patch, "products": products,
+            "sum": float(products.sum()), "map": fmap, "filled": filled, "value": float(fmap[row, col]),
+            "padding_mask": ~inside, "outside": int(inside.size - inside.sum()), "position": (row, col),
+            "filter": filter}

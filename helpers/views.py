@@ -28,16 +28,18 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap, Normalize, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 
 from .png import encode_png
 
-__all__ = ["CMAPS", "KERNEL_COLOURS", "LiveFigure", "Picture", "describe_figure", "show", "small_multiples",
-           "style_axes", "text_colour", "text_colour_on",
+__all__ = ["CMAPS", "NOT_COMPUTED", "KERNEL_COLOURS", "LiveFigure", "Picture", "describe_figure", "show",
+           "small_multiples", "style_axes", "text_colour", "text_colour_on",
            "weight_matrix_figure", "param_figure"]
 
 
 CMAPS = {"image": "gray_r", "magnitude": "viridis", "signed": "RdBu_r"}
+#: The colour of a pixel with no value yet (NaN): a cell a loop has not computed, not a zero (white or dark).
+NOT_COMPUTED = "0.75"
 KINDS = tuple(CMAPS)
 
 
@@ -267,7 +269,7 @@ def text_colour(kind_or_cmap: str, value: float, vmin: float = 0.0, vmax: float 
 
 def small_multiples(maps, titles, kind="signed", suptitle: str | None = None,
                     vmax: float | None = None, panel: float = 1.9, ncols: int | None = None,
-                    markers=None, annotate: bool = False) -> Figure:
+                    markers=None, annotate=False, boxes=None) -> Figure:
     """A static row (or grid) of maps with one shared colour scale per colour meaning.
 
     ``maps`` is a sequence of 2-D arrays, ``titles`` one title each. ``kind``
@@ -276,7 +278,12 @@ def small_multiples(maps, titles, kind="signed", suptitle: str | None = None,
     the largest absolute value over the maps of each kind. ``markers``
     optionally gives a ``(row, col)`` per map (or ``None``) to mark with a
     cross. With ``annotate=True`` each pixel's value is written in it (for tiny
-    maps), so that no meaning rests on colour alone. Returns a ``Figure``
+    maps), so that no meaning rests on colour alone; a list gives one
+    True/False per map. ``boxes`` optionally gives per map a rectangle
+    ``(row, col, height, width)`` (or ``None``) to outline in orange, in pixel
+    units from the top-left pixel's centre; it may reach past the panel (a
+    window over the padding). NaN pixels (not computed) are drawn grey
+    (:data:`NOT_COMPUTED`) and left unwritten. Returns a ``Figure``
     (display it by making it the last expression of a cell).
     """
     maps = [np.asarray(m, dtype=float) for m in maps]
@@ -286,6 +293,12 @@ def small_multiples(maps, titles, kind="signed", suptitle: str | None = None,
     kinds = [kind] * n if isinstance(kind, str) else list(kind)
     if len(kinds) != n:
         raise ValueError(f"kind must be one name or one per map ({n}), got {len(kinds)}")
+    notes = [bool(annotate)] * n if np.ndim(annotate) == 0 else [bool(a) for a in annotate]
+    if len(notes) != n:
+        raise ValueError(f"annotate must be True/False or one per map ({n}), got {len(notes)}")
+    boxes = [None] * n if boxes is None else list(boxes)
+    if len(boxes) != n:
+        raise ValueError(f"boxes must have one entry (a rectangle or None) per map ({n}), got {len(boxes)}")
     for k in kinds:
         if k not in CMAPS:
             raise ValueError(f"kind must be one of {', '.join(map(repr, KINDS))}; got {k!r}")
@@ -296,7 +309,7 @@ def small_multiples(maps, titles, kind="signed", suptitle: str | None = None,
         elif vmax is not None:
             scale[k] = vmax
         else:
-            scale[k] = max(float(np.abs(m).max()) for m, km in zip(maps, kinds) if km == k) or 1.0
+            scale[k] = max(float(np.nanmax(np.abs(m), initial=0.0)) for m, km in zip(maps, kinds) if km == k) or 1.0
     ncols = n if ncols is None else ncols
     nrows = int(np.ceil(n / ncols))
     fig = Figure(figsize=(ncols * panel, nrows * (panel + 0.5) + (0.4 if suptitle else 0)), dpi=80,
@@ -309,14 +322,21 @@ def small_multiples(maps, titles, kind="signed", suptitle: str | None = None,
             continue
         k = kinds[i]
         norm = _norm(k, scale[k])
-        ax.imshow(maps[i], cmap=CMAPS[k], norm=norm, interpolation="nearest")
+        ax.imshow(maps[i], cmap=colormaps[CMAPS[k]].with_extremes(bad=NOT_COMPUTED), norm=norm,
+                  interpolation="nearest")
         style_axes(ax, titles[i], fontsize=9)
         if markers is not None and markers[i] is not None:
             r, c = markers[i]
             ax.plot([c], [r], marker="+", color="black", markersize=10, markeredgewidth=2)
-        if annotate:
+        if boxes[i] is not None:
+            r, c, h, w = boxes[i]
+            ax.add_patch(Rectangle((c - 0.5, r - 0.5), w, h, fill=False, edgecolor="tab:orange", linewidth=2.5,
+                                   clip_on=False))
+        if notes[i]:
             cmap = colormaps[CMAPS[k]]
             for (r, c), v in np.ndenumerate(maps[i]):
+                if np.isnan(v):
+                    continue
                 colour = text_colour_on(cmap(float(np.clip(norm(v), 0.0, 1.0))))
                 ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=8, color=colour)
     if suptitle:

@@ -135,6 +135,30 @@ def test_small_multiples_colour_meanings_and_shared_scale():
     assert len(fig.axes[0].texts) == 9
 
 
+def test_small_multiples_per_map_annotation_boxes_and_cells_not_computed():
+    from matplotlib.colors import to_rgba
+
+    from helpers.views import NOT_COMPUTED
+
+    partial = np.array([[1.0, -2.0], [np.nan, np.nan]])  # a map filled row by row, half done
+    fig = small_multiples([np.eye(3), np.eye(3), partial], ["image", "patch", "map"],
+                          kind=["image", "image", "signed"], annotate=[False, True, True],
+                          boxes=[(0, 1, 3, 3), None, (0, 1, 1, 1)])
+    assert [len(ax.texts) for ax in fig.axes] == [0, 9, 2]  # the NaN cells are left unwritten
+    assert [t.get_text() for t in fig.axes[2].texts] == ["1", "-2"]
+    image_box = fig.axes[0].patches[0]
+    assert image_box.get_xy() == (0.5, -0.5) and (image_box.get_width(), image_box.get_height()) == (3, 3)
+    assert not image_box.get_clip_on()  # a window may hang over the padding, past the panel
+    assert not fig.axes[1].patches and fig.axes[2].patches[0].get_xy() == (0.5, -0.5)
+    im = fig.axes[2].images[0]
+    assert im.norm.vmax == 2.0  # the scale ignores the cells not computed
+    assert im.get_cmap()(np.ma.masked_invalid([np.nan]))[0].tolist() == list(to_rgba(NOT_COMPUTED))
+    with pytest.raises(ValueError, match=r"annotate must be True/False or one per map \(3\), got 2"):
+        small_multiples([np.eye(2)] * 3, ["a", "b", "c"], annotate=[True, False])
+    with pytest.raises(ValueError, match=r"boxes must have one entry \(a rectangle or None\) per map \(3\), got 1"):
+        small_multiples([np.eye(2)] * 3, ["a", "b", "c"], boxes=[None])
+
+
 @pytest.mark.parametrize("titles", [["one"], ["a", "b", "c"], []])
 def test_small_multiples_rejects_mismatched_titles(titles):
     with pytest.raises(ValueError, match=r"titles must have one entry per map \(2\), got"):

@@ -1,4 +1,5 @@
-"""Checkers for notebook 01: the shift, the loop convolution, the stride-2 peak, where zero padding stays exact."""
+"""Checkers for notebook 01: the shift, the loop convolution, one window's sum, the stride-2 peak, where zero
+padding stays exact."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from ..ops import conv2d, shift
 from .core import checker, fail, ok
 
 __all__ = ["check_shift", "check_conv2d", "check_strided_peak", "strided_peak", "PEAK_QUESTION",
-           "check_exact_columns", "exact_columns", "EXACT_QUESTION"]
+           "check_exact_columns", "exact_columns", "EXACT_QUESTION", "check_window_sum", "window_sum",
+           "WINDOW_QUESTION"]
 
 _RNG = np.random.default_rng(1234)
 _X = _RNG.integers(0, 10, size=(5, 7)).astype(float)
@@ -99,7 +101,7 @@ def check_conv2d(my_conv2d):
 
 #: The prediction exercise: a k x k filter with zero padding ("zero"), the cat (``cat`` pixels
 #: wide) moved along one row of a ``canvas``-wide image. For which of its left columns is
-#: conv(shift x) == shift(conv x) exact (compared with the circular shift, as in section 4)?
+#: conv(shift x) == shift(conv x) exact (compared with the circular shift, as in section 5)?
 EXACT_QUESTION = {"kernel": 7, "canvas": 28, "cat": 9}
 
 
@@ -154,7 +156,7 @@ def check_exact_columns(predicted):
                 f"between the {cat}-pixel-wide cat and each border of the {n}-pixel-wide image.")
 
 
-#: Exercise 3 of notebook 01: the cat at ``start`` (its ear tip on the stride-2 grid) is shifted
+#: Exercise 4 of notebook 01: the cat at ``start`` (its ear tip on the stride-2 grid) is shifted
 #: circularly by ``shift`` on a ``canvas`` x ``canvas`` image; where is the stride-2 ear map's peak?
 PEAK_QUESTION = {"start": (8, 8), "shift": (6, 24), "canvas": 28}
 
@@ -199,3 +201,104 @@ def check_strided_peak(predicted):
         return fail("rows and columns are swapped: dy moves the cat down (rows), dx moves it right (columns).")
     return fail(f"not quite. Start from the stride-2 peak before the shift, {(r // 2, c // 2)}: a shift by an "
                 f"even k moves the stride-2 map by k / 2, circularly on its {n // 2} x {n // 2} grid.")
+
+
+#: Exercise 3 of notebook 01: the image ``x``, the kernel ``w`` and the centre ``(row, col)`` of one
+#: window; the student computes ``conv2d(x, w, padding="zero")[row, col]`` by hand. The numbers are
+#: chosen so that each usual mistake (below) gives a different result from the right one and from
+#: each other (tests/test_window_sum_check.py checks it).
+WINDOW_QUESTION = {
+    "x": np.array([[0, 2, 0, 3, 0],
+                   [1, 0, 1, 0, 2],
+                   [1, 1, 1, 2, 3],
+                   [1, 0, 0, 1, 0],
+                   [3, 3, 1, 3, 0]], dtype=float),
+    "w": np.array([[2, -1, 2],
+                   [0, 1, -1],
+                   [-1, 1, 2]], dtype=float),
+    "centre": (1, 2),
+}
+for _a in (WINDOW_QUESTION["x"], WINDOW_QUESTION["w"]):
+    _a.setflags(write=False)
+
+
+def _window(x: np.ndarray, row: int, col: int) -> np.ndarray:
+    """The 3x3 patch of ``x`` centred on ``(row, col)``, zeros outside (zero padding)."""
+    return np.pad(x, 1)[row:row + 3, col:col + 3]
+
+
+def window_sum(x=None, w=None, centre=None) -> float:
+    """``conv2d(x, w, padding="zero")[row, col]`` for a 3x3 kernel: the sum of the nine products
+    ``patch * w`` of the window centred on ``centre`` (defaults: :data:`WINDOW_QUESTION`)."""
+    q = WINDOW_QUESTION
+    x = q["x"] if x is None else np.asarray(x, dtype=float)
+    w = q["w"] if w is None else np.asarray(w, dtype=float)
+    row, col = q["centre"] if centre is None else centre
+    return float((_window(x, row, col) * w).sum())
+
+
+def window_mistakes() -> list[tuple[str, float]]:
+    """``(hint, result)`` for each usual mistake on :data:`WINDOW_QUESTION`, in the order they are checked."""
+    x, w, (r, c) = WINDOW_QUESTION["x"], WINDOW_QUESTION["w"], WINDOW_QUESTION["centre"]
+    patch = _window(x, r, c)
+    right = float((patch * w).sum())
+    out = [("flipped", float((patch * w[::-1, ::-1]).sum())),
+           ("top-left", float((x[r:r + 3, c:c + 3] * w).sum())),
+           ("swapped", window_sum(centre=(c, r)))]
+    out += [(f"neighbour {(i, j)}", window_sum(centre=(i, j)))
+            for i, j in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1))]
+    out += [("missing", right - float(p)) for p in (patch * w).ravel() if p != 0]
+    out += [("patch sum", float(patch.sum())), ("kernel sum", float(w.sum())), ("sign", -right)]
+    return out
+
+
+@checker
+def check_window_sum(answer):
+    """``answer`` is one number: the feature-map cell of :data:`WINDOW_QUESTION`'s window, worked out by hand."""
+    r, c = WINDOW_QUESTION["centre"]
+    want = window_sum()
+    if isinstance(answer, (str, bytes, bool, np.bool_)):
+        return fail(f"give the answer as one number, got {answer!r}.")
+    arr = np.asarray(answer)
+    if arr.dtype.kind not in "iuf":
+        return fail(f"give the answer as one number, got {answer!r}.")
+    if arr.size != 1:
+        if arr.shape == (3, 3):
+            return fail("that is a 3x3 array; the feature map's cell is ONE number: add up the nine products.")
+        return fail(f"give the answer as one number, got an array of shape {arr.shape}.")
+    value = float(arr.ravel()[0])
+    if value == want:
+        return ok(f"the window centred on row {r}, column {c} covers rows {r - 1} to {r + 1} and columns "
+                  f"{c - 1} to {c + 1}; its nine products with w (not flipped) add up to {want:g}, which is "
+                  f"conv2d(x, w, padding='zero')[{r}, {c}].")
+    for kind, result in window_mistakes():
+        if value != result:
+            continue
+        if kind == "flipped":
+            return fail("you turned the kernel by 180 degrees before multiplying: that is the mathematicians' "
+                        "convolution. conv2d, like every deep-learning framework, computes cross-correlation: "
+                        "the weight in row u, column v of w multiplies the pixel in row u, column v of the patch.")
+        if kind == "top-left":
+            return fail(f"you laid the kernel with its top-left corner on ({r}, {c}), as in the 'valid' formula "
+                        f"of section 2. With padding, out[i, j] is the window CENTRED on (i, j): rows i - 1 to "
+                        f"i + 1, columns j - 1 to j + 1.")
+        if kind == "swapped":
+            return fail(f"rows and columns are swapped: out[{r}, {c}] is row {r} (counted down from 0), "
+                        f"column {c} (counted right from 0).")
+        if kind.startswith("neighbour"):
+            zero = " (Or is 0 a placeholder? Work the sum out.)" if value == 0 else ""
+            return fail(f"that is the sum of the window centred one pixel off, at {kind.split(' ', 1)[1]}. "
+                        f"Count rows and columns from 0: the centre is row {r}, column {c}.{zero}")
+        if kind == "missing":
+            return fail("one of the nine products is missing: a 3x3 window gives nine products; add all nine "
+                        "(a zero pixel gives a zero product, every other one counts).")
+        if kind == "patch sum":
+            return fail("that is the sum of the patch's pixels: multiply each pixel by the weight in the same "
+                        "place first, then add the products.")
+        if kind == "kernel sum":
+            return fail("that is the sum of the kernel's weights: multiply each weight by the pixel under it "
+                        "first, then add the products.")
+        if kind == "sign":
+            return fail("right size, wrong sign: check the products of the negative weights.")
+    return fail(f"not quite. Cut out the 3x3 patch centred on row {r}, column {c} (zeros outside the image), "
+                "multiply it element by element with w, and add the nine products.")

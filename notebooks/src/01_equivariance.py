@@ -11,7 +11,8 @@
 #
 # **You will learn**
 # - what shifting an image means, circularly and with zeros coming in;
-# - how a convolution layer computes a feature map (a loop you write yourself);
+# - how a convolution layer computes a feature map (a loop you write yourself),
+#   and one cell of it seen close up: a window, nine products, one sum;
 # - what *equivariant* means for an operation, and how to test it with one
 #   line of numpy;
 # - why a convolution with zero padding is not equivariant to shifts: the map
@@ -29,12 +30,15 @@ from matplotlib.figure import Figure
 
 from helpers.checks.equivariance import (
     EXACT_QUESTION,
+    WINDOW_QUESTION,
     check_conv2d,
     check_exact_columns,
     check_shift,
     check_strided_peak,
+    check_window_sum,
 )
-from helpers.explorers import EquivarianceExplorer
+from helpers.equivariance import sliding_window_state, window_patch
+from helpers.explorers import EquivarianceExplorer, SlidingWindowExplorer
 from helpers.explorers.equivariance import VMAX
 from helpers.filters import FILTERS
 from helpers.ops import conv2d, shift
@@ -114,8 +118,13 @@ check_shift(my_shift)
 # %% [markdown]
 # ## 2. Convolution, from scratch
 #
-# A convolution layer slides a small kernel `w` over the image. At each
-# position it multiplies the kernel with the patch under it and adds up:
+# A convolution layer slides a small grid of weights, the **kernel** `w`
+# (notebook 00 called it the *filter*; the two words mean the same here, and
+# neither is the Jupyter kernel that runs the code), over the image. At each
+# position the kernel covers a **window**: a square of pixels
+# as large as the kernel. The pixel values inside the window form the
+# **patch**. The layer multiplies each weight with the pixel under it and adds
+# up the products:
 #
 # $$\text{out}[i, j] = \sum_{u=0}^{k_h - 1} \sum_{v=0}^{k_w - 1} w[u, v]\, x[i + u, j + v],$$
 #
@@ -124,8 +133,9 @@ check_shift(my_shift)
 # (Padding, below, moves the image so that the same sum is *centred* on
 # `(i, j)`.)
 #
-# Strictly speaking this is *cross-correlation*: a mathematician's convolution
-# would flip the kernel first. Every deep-learning framework computes the
+# Strictly speaking this is **cross-correlation**: weight `w[u, v]` multiplies
+# the pixel in the same place of the window. A mathematician's convolution
+# would flip the kernel first (turn it by 180 degrees). Every deep-learning framework computes the
 # unflipped version and calls it convolution; so do we, and so does
 # `helpers.ops.conv2d`.
 #
@@ -259,12 +269,162 @@ assert v[13, 8] < 0 and v[13, 9] < 0 and v[13, 17] > 0 and v[13, 18] > 0
 ear_map = conv2d(x, FILTERS["ear"], padding="zero")
 print("ear map maximum:", ear_map.max(), "at", np.argwhere(ear_map == ear_map.max()).tolist())
 
-
 # %% [markdown]
 # The maximum, 3, occurs at exactly one pixel: `(9, 9)`, the tip of the left
 # ear, which is the cat's top-left pixel.
 #
-# ## 3. Equivariance, as a check that runs
+# ## 3. The sliding window, seen
+#
+# Section 2 gave the feature map as a formula and as a loop. This section
+# slows the loop down to one step: one window, one cell of the map. The image
+# is the cat at `(9, 9)` and the padding is zero padding, as for the maps
+# above.
+#
+# With padding, the window of map cell `(i, j)` is *centred* on pixel
+# `(i, j)`: for a 3x3 kernel it covers rows `i - 1` to `i + 1` and columns
+# `j - 1` to `j + 1`. Near the border part of it lies outside the image, and
+# there the patch holds the padding's zeros.
+#
+# The **element-wise product** of two arrays of the same shape multiplies the
+# entries in the same place: entry `(u, v)` of `patch * w` is
+# `patch[u, v] * w[u, v]`. For a 3x3 window that gives nine products. numpy's
+# `*` computes exactly this (it is not the matrix product `@`). The map's cell
+# is their sum: `out[i, j] = np.sum(patch * w)`.
+#
+# The kernel is the same nine weights at every position; only the patch
+# changes as the window moves.
+#
+# Drag the sliders (or click one and use the arrow keys) to move the window's
+# centre; the buttons choose the kernel. The panels show the image with the
+# window outlined (the dashed frame is the image's edge: outside it is the
+# padding), the patch, the kernel, the nine products (each 3x3 panel has its
+# numbers written in its cells; italic numbers in the patch are padding) and
+# the feature map, with the cell the window fills outlined. All signed panels
+# use one colour scale, from -4 (blue) to +4 (red), so that the same number
+# has the same colour in the kernel, the products and the map.
+#
+# The map is filled row by row, in the order in which the loop of
+# Exercise 2 visits its cells: the cells before the window's are filled in,
+# the cells after it are grey, not computed yet. We show it this way rather
+# than the whole map at once because it is what the loop does: each window
+# position makes one cell, and the map holds nothing that no window has
+# computed. (Moving the window back empties those cells again: the picture is
+# the loop at the window's step.) The text below the picture gives the same
+# numbers.
+#
+# Things to try: put the window on the tip of the left ear, row 9, column 9
+# (the patch has ink exactly where the ear kernel has +1, so the sum is 3, the
+# map's maximum); move it onto the cat's left eye; take it to a corner, where
+# five of its nine pixels are padding.
+
+# %%
+SlidingWindowExplorer()
+
+# %% [markdown]
+# Without a running kernel the view above cannot move. Here is what it shows
+# for the ear kernel at three window positions:
+
+# %%
+frames, titles, boxes = [], [], []
+for r, c in [(9, 9), (13, 11), (27, 27)]:
+    s = sliding_window_state(r, c, "ear")
+    frames += [s["x"], s["patch"], s["kernel"], s["products"], s["filled"]]
+    titles += [f"window centred at ({r}, {c})", "patch", "kernel w (ear)",
+               f"products: sum {s['sum']:g}", f"map, cell ({r}, {c}) = {s['value']:g}"]
+    boxes += [(r - 1, c - 1, 3, 3), None, None, None, (r, c, 1, 1)]
+    print(f"window centred at ({r}, {c}): patch {s['patch'].astype(int).tolist()}, "
+          f"sum of the nine products {s['sum']:g}, map cell {s['value']:g}, {s['outside']} pixels of padding")
+assert sliding_window_state(9, 9)["sum"] == ear_map.max() and sliding_window_state(13, 11)["sum"] == ear_map.min()
+show(small_multiples(frames, titles, kind=["image", "image", "signed", "signed", "signed"] * 3, ncols=5,
+                     vmax=VMAX, annotate=[False, True, True, True, False] * 3, boxes=boxes))
+
+# %% [markdown]
+# *Three steps of the sliding window with the ear kernel, one per row: the
+# image with the window outlined in orange, the patch, the kernel, the nine
+# products (each with its numbers) and the feature map filled row by row up to
+# the window's cell (outlined; grey cells are not computed yet). Top: on the
+# ear tip the products are 1 where the patch has ink and 0 elsewhere, sum 3,
+# the map's maximum. Middle: on the left eye (a hole in the ink) all six
+# weights of -1 meet ink and only two of the three +1 weights do, sum -4, the
+# map's minimum. Bottom: the last window, in the corner, covers five pixels of
+# padding and four of background; the map is complete.*
+#
+# The claim of this section: every cell of the feature map is the sum of the
+# nine element-wise products of its window's patch with the kernel, unflipped.
+# The cell computes that sum for all 784 windows and all three kernels and
+# compares it with `conv2d`; it also counts the cells where the flipped kernel
+# (a mathematician's convolution) would give another number.
+
+# %%
+x = cat_at(9, 9)
+for name, w in FILTERS.items():
+    sums = np.array([[np.sum(window_patch(x, i, j) * w) for j in range(28)] for i in range(28)])
+    m = conv2d(x, w, padding="zero")
+    assert np.array_equal(sums, m)
+    flipped = conv2d(x, w[::-1, ::-1], padding="zero")
+    print(f"{name:>15}: all 784 cells equal their window's sum of products; "
+          f"the flipped kernel would change {np.sum(flipped != m)} of them")
+
+# %% [markdown]
+# `conv2d` computes cross-correlation: the same sums, with the kernel as it is
+# written.
+#
+# ### Exercise 3: one cell by hand
+#
+# Here are a 5x5 image `x_ex` and a 3x3 kernel `w_ex`. Without running
+# `conv2d`, work out the cell `(1, 2)` of `conv2d(x_ex, w_ex, padding="zero")`:
+# find the window centred on row 1, column 2 (rows and columns counted from
+# 0), write down its patch, multiply it element by element with `w_ex`, and
+# add the nine products. Write the number as `my_cell`.
+
+# %%
+x_ex, w_ex = WINDOW_QUESTION["x"], WINDOW_QUESTION["w"]
+print("x_ex =\n", x_ex.astype(int))
+print("w_ex =\n", w_ex.astype(int))
+
+# %% tags=["solution"]
+# BEGIN SOLUTION
+# STUB: my_cell = None  # one number: conv2d(x_ex, w_ex, padding="zero")[1, 2]
+my_cell = 15
+# END SOLUTION
+
+# %%
+check_window_sum(my_cell)
+
+# %% [markdown]
+# Now let numpy do the same steps:
+
+# %%
+patch_ex = window_patch(x_ex, 1, 2)
+print("patch =\n", patch_ex.astype(int))
+print("patch * w_ex =\n", (patch_ex * w_ex).astype(int))
+print("sum:", int(np.sum(patch_ex * w_ex)), "  conv2d cell (1, 2):", int(conv2d(x_ex, w_ex, padding="zero")[1, 2]))
+
+# %% [markdown]
+# ## 4. Equivariance, as a check that runs
+#
+# What the window showed has a consequence. The same nine weights multiply
+# every window, and a cell of the map depends only on the patch under its
+# window. Shift the cat by `(dy, dx)`: the patch that the window centred on
+# `(9, 9)` saw, the ear tip, is now under the window centred on
+# `(9 + dy, 9 + dx)`. Same patch, same weights, so the same sum, one cell of
+# the map moved by `(dy, dx)`. Shifting the image changes *which window sees
+# the cat*, not what that window computes. The cell checks it for a shift by
+# `(3, 5)`:
+
+# %%
+ear = FILTERS["ear"]
+xs = shift(x, 3, 5)
+assert np.array_equal(window_patch(xs, 12, 14), window_patch(x, 9, 9))
+print("ear map of x, cell (9, 9):", conv2d(x, ear, padding="zero")[9, 9],
+      "| ear map of x shifted by (3, 5), cell (12, 14):", conv2d(xs, ear, padding="zero")[12, 14])
+
+
+# %% [markdown]
+# If this holds for every window, the whole map moves with the cat. It holds
+# for every window whose patch moves with the cat; a window that reaches into
+# the padding sees zeros that stay where they are, which is what section 5
+# examines. First, the property itself.
 #
 # Notebook 00 gave the definition. An operation `f` on images is
 # **equivariant to the shifts in a set `G`** if for each shift `S` in `G`
@@ -302,13 +462,13 @@ assert errors.max() == 0.0
 # a new place. So the convolution with circular padding is equivariant to
 # every shift, with `S'` = `S`.
 #
-# ## 4. Zero padding: the equality holds only for inputs far enough from the border
+# ## 5. Zero padding: the equality holds only for inputs far enough from the border
 #
 # Real networks mostly pad with zeros. Then the convolution is not equivariant
 # to shifts, but `conv(S x) = S conv(x)` still holds for some inputs. For
 # which? Move the cat along row 9 in steps of one
 # column (with the circular shift, so past column 19 it wraps around) and
-# measure the same error as in section 3, now with zero padding, for the 3x3
+# measure the same error as in section 4, now with zero padding, for the 3x3
 # ear filter (radius 1) and for random 5x5 filters (radius 2) drawn with
 # seeds 0, 1 and 2.
 
@@ -379,7 +539,7 @@ show(fig)
 # 3. It measures exactly what zero padding changes. The reference cat `x` at
 #    `(9, 9)` is far from the border, so its zero-padded and circular maps are
 #    equal: `conv_zero(x) = conv_circ(x)`. The circular convolution is
-#    equivariant (section 3): `S conv_circ(x) = conv_circ(S x)`. Together,
+#    equivariant (section 4): `S conv_circ(x) = conv_circ(S x)`. Together,
 #    `S conv_zero(x) = S conv_circ(x) = conv_circ(S x)`, so the error
 #    `conv_zero(S x) - S conv_zero(x)` is `conv_zero(S x) - conv_circ(S x)`:
 #    the difference between the two paddings for the moved cat, which can only
@@ -414,7 +574,7 @@ for c in (0, 19):
 # border is visible to the filter.** Notebook 05 shows that a network can exploit
 # exactly this to learn absolute position.
 #
-# ## 5. The feature map moves with the object
+# ## 6. The feature map moves with the object
 #
 # Another way to see the map move with the cat: follow the ear map's peak while the cat
 # moves along the canvas. If the map moves with the cat, the peak's column is
@@ -450,7 +610,7 @@ show(fig)
 #
 # ### An exact peak in an inexact map?
 #
-# At columns 0 and 19, section 4 measured a non-zero error, yet the peak lies
+# At columns 0 and 19, section 5 measured a non-zero error, yet the peak lies
 # exactly on the line. There is no contradiction. The error is the largest
 # difference over the whole map, and the difference sits only in the map's
 # outermost column on the far side (column 27 for the cat at column 0, column 0
@@ -468,7 +628,7 @@ for c in (0, 19):
 
 
 # %% [markdown]
-# ## 6. A look ahead: a stride-2 convolution is equivariant only to even shifts
+# ## 7. A look ahead: a stride-2 convolution is equivariant only to even shifts
 #
 # Networks often compute the map only at every second pixel: **stride 2**. With
 # the same padding as before, the stride-2 map is the full map sampled at even
@@ -525,7 +685,7 @@ show(small_multiples([strided(shift(base8, 0, k)) for k in range(4)],
 #
 # An even shift `k` moves the stride-2 map by exactly `j = k / 2` columns: the
 # stride-2 convolution is equivariant to even shifts, with the output shift
-# `S'` = a shift by `k / 2` (the definition of section 3, with an `S'` that is
+# `S'` = a shift by `k / 2` (the definition of section 4, with an `S'` that is
 # not `S`). To odd shifts it is not equivariant: for the cat shifted by an odd
 # `k`, no output shift matches, and one such input is enough. An odd shift
 # moves the ear tip to an odd column, and the stride-2 map then holds
@@ -541,7 +701,7 @@ for k in (1, 3, 5):
 print("odd k: the stride-2 map is the full map's odd columns, moved by (k + 1) / 2")
 
 # %% [markdown]
-# ### Exercise 3: where does the peak go?
+# ### Exercise 4: where does the peak go?
 #
 # The cat sits at `(8, 8)` and the stride-2 ear map has its peak, 3, at
 # `(4, 4)`. Now shift the cat **circularly** by `(dy, dx) = (6, 24)`: 6 rows
@@ -566,7 +726,7 @@ moved = strided(shift(base8, 6, 24))
 print("stride-2 ear map after the shift: maximum", moved.max(), "at", np.argwhere(moved == moved.max()).tolist())
 
 # %% [markdown]
-# ## 7. Live view: move the cat yourself
+# ## 8. Live view: move the cat yourself
 #
 # Drag the sliders (or click one and use the arrow keys); click the buttons to
 # choose the filter and the padding. The panels show the input, the three
@@ -604,12 +764,12 @@ show(small_multiples(frames, titles, ncols=3, vmax=VMAX, kind=["image", "signed"
 # rightmost column, where the circular shift expected the wrapped-around
 # response.*
 #
-# ## Exercise 4: predict, then run
+# ## Exercise 5: predict, then run
 #
-# Section 4 found, for zero padding, the cat columns where the error is exactly
+# Section 5 found, for zero padding, the cat columns where the error is exactly
 # zero: 1 to 18 for a 3x3 filter, 2 to 17 for a 5x5 filter. Now take a **7x7**
 # filter, zero padding, the same 9-pixel-wide cat on the same 28-pixel-wide
-# image, moved along a row as in section 4. For which left columns of the cat
+# image, moved along a row as in section 5. For which left columns of the cat
 # (among 0 to 19, where it fits) is the error exactly zero?
 #
 # Work it out on paper, without running anything: what is the radius, and how
@@ -627,7 +787,7 @@ check_exact_columns(predicted_columns)
 
 # %% [markdown]
 # Now measure it, with random 7x7 filters (seeds 0, 1 and 2) and the error
-# function of section 4:
+# function of section 5:
 
 # %%
 k7 = EXACT_QUESTION["kernel"]
@@ -682,6 +842,6 @@ for seed in (0, 1, 2):
 #   parameter sharing and equivariance.
 # - Kayhan & van Gemert, "On Translation Invariance in CNNs: Convolutional
 #   Layers can Exploit Absolute Spatial Location", CVPR 2020: what the border
-#   effect of section 4 lets a network learn.
+#   effect of section 5 lets a network learn.
 # - Next: `02_pooling`, where max pooling leaves its output unchanged while
 #   the content stays inside its windows, and where that stops.
