@@ -19,7 +19,13 @@ from __future__ import annotations
 import statistics
 import time
 
-from helpers.explorers import EquivarianceExplorer, PoolingExplorer, SharingExplorer, WindowExplorer
+from helpers.explorers import (
+    EquivarianceExplorer,
+    PoolingExplorer,
+    SharingExplorer,
+    SlidingWindowExplorer,
+    WindowExplorer,
+)
 from helpers.explorers.beyond import PositionLeakExplorer, RotationExplorer
 from helpers.explorers.classify import ClassifierExplorer
 from helpers.tinycnn import left_right_experiment
@@ -40,6 +46,8 @@ def _sweep(slider, values) -> tuple[list[float], list[float]]:
 def _views():
     """(name, view, slider, sweep values): every live view of the notebooks, built as the notebooks build them."""
     cols = list(range(1, 20)) + list(range(18, -1, -1))
+    sw = SlidingWindowExplorer()
+    yield "01_sliding_window", sw, sw.col, list(range(1, 20)) + list(range(18, -1, -1))
     e = EquivarianceExplorer()
     yield "01_equivariance", e, e.col, cols
     w = WindowExplorer()
