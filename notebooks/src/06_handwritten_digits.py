@@ -155,6 +155,7 @@ for ax, head, title in zip(axes, ("flatten", "gmp"), ("flatten + dense", "global
 axes[0].set_ylabel("accuracy (fraction right)", fontsize=10)
 show(fig)
 
+
 # %% [markdown]
 # *Accuracy of the two heads, trained on digits in the left half: the bar
 # is the mean over seeds 0 to 2, the dots the three seeds, the dotted line
