@@ -38,11 +38,11 @@ import numpy as np
 from ._validate import as_float_array, choice, describe_value, integer, positive_float, positive_int
 from .tinycnn._checks import as_rng
 from .tinycnn.experiments import HEADS, make_cnn
-from .tinycnn.model import Adam
+from .tinycnn.model import Adam, check_classifier
 from .tinycnn.training import evaluate, train
 
 __all__ = ["DIGIT_SIZE", "INK_MAX", "load_digits", "split_digits", "digit_columns", "place_digits",
-           "DigitsResult", "left_right_digits", "accuracy_gap"]
+           "DigitsResult", "left_right_digits", "logits_of", "first_layer_moves", "accuracy_gap"]
 
 #: Height and width of one digit, in pixels.
 DIGIT_SIZE = 8
@@ -266,9 +266,7 @@ def left_right_digits(seed: int = 0, heads=("flatten", "gmp"), classes=(0, 1, 2,
         train(model, x_tr, y_tr, epochs=epochs, optimizer=Adam(lr), seed=seed, progress=progress,
               title=f"{h} head")
         seconds[h] = time.perf_counter() - t0
-        z = {half: np.concatenate([model.forward(x[i:i + 100]) for i in range(0, len(x), 100)])
-             for half, x in (("left", x_le), ("right", x_ri))}
-        model.forget()
+        z = {half: logits_of(model, x) for half, x in (("left", x_le), ("right", x_ri))}
         models[h], logits[h] = model, z
         predictions[h] = {half: v.argmax(axis=1) for half, v in z.items()}
         accuracy[h] = {"train": evaluate(model, x_tr, y_tr)[1],
@@ -277,6 +275,52 @@ def left_right_digits(seed: int = 0, heads=("flatten", "gmp"), classes=(0, 1, 2,
                     channels=channels, lr=lr, n_train=len(tr), n_held_out=len(te), n_classes=n_classes)
     data = {"train": (x_tr, y_tr), "left": (x_le, y_te), "right": (x_ri, y_te)}
     return DigitsResult(accuracy, predictions, logits, models, data, seconds, settings)
+
+
+def logits_of(model, x, batch_size: int = 100) -> np.ndarray:
+    """The logits ``(N, K)`` of ``model`` for images ``x`` ``(N, 1, H, W)``, computed in batches.
+
+    Batches of ``batch_size`` images keep the memory of the forward pass
+    small, and the model's saved forward results are freed afterwards
+    (:meth:`~helpers.tinycnn.Model.forget`), so a notebook's kernel does not
+    keep them.
+    """
+    model = check_classifier(model)
+    x = as_float_array(x, "x", ndims=(4,))
+    batch_size = positive_int(batch_size, "batch_size")
+    z = np.concatenate([model.forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+    model.forget()
+    return z
+
+
+def first_layer_moves(model, x_left, x_right, cols: int) -> bool:
+    """True when the first convolution + ReLU of ``model`` maps ``x_right`` to ``x_left``'s maps moved ``cols`` right.
+
+    ``x_left``, ``x_right``: images ``(N, 1, H, W)``; ``cols``: a shift from
+    1 to ``W - 1`` columns. Compares the maps of ``x_right`` at columns
+    ``cols .. W-1`` with those of ``x_left`` at ``0 .. W-1-cols``, exactly
+    (``np.array_equal``): the part of the moved map that is still on the
+    canvas. The model's first two layers must be a convolution and its
+    activation (as in :func:`helpers.tinycnn.make_cnn`). The maps are
+    dropped afterwards, so the check keeps no memory.
+    """
+    model = check_classifier(model)
+    x_left = as_float_array(x_left, "x_left", ndims=(4,))
+    x_right = as_float_array(x_right, "x_right", ndims=(4,))
+    if x_left.shape != x_right.shape:
+        raise ValueError(f"x_left and x_right must have the same shape, got {x_left.shape} and {x_right.shape}")
+    cols = integer(cols, "cols")
+    width = x_left.shape[-1]
+    if not 0 < cols < width:
+        raise ValueError(f"cols must be a shift from 1 to {width - 1} columns, got {cols}")
+    first, activation = model.layers[:2]
+    same = True
+    for i in range(0, len(x_left), 100):
+        left = activation.forward(first.forward(x_left[i:i + 100]))
+        right = activation.forward(first.forward(x_right[i:i + 100]))
+        same &= bool(np.array_equal(right[..., cols:], left[..., :width - cols]))
+    model.forget()
+    return same
 
 
 def accuracy_gap(labels, pred_left, pred_right) -> tuple[float, float, float]:

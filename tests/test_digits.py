@@ -10,8 +10,10 @@ from helpers.digits import (
     DIGIT_SIZE,
     accuracy_gap,
     digit_columns,
+    first_layer_moves,
     left_right_digits,
     load_digits,
+    logits_of,
     place_digits,
     split_digits,
 )
@@ -239,3 +241,31 @@ def test_gap_cases_tell_the_wrong_answers_apart():
     agree = float(np.mean(left == right))
     assert len({a, b, 1 - a, 1 - b, agree}) == 5  # so each wrong answer matches one hint only
     assert accuracy_gap(*GAP_CASES[1])[2] < 0  # one case better on the right: catches abs(gap)
+
+
+def test_logits_of_matches_one_forward_pass_and_frees_the_saved_arrays(short_run):
+    model = short_run.models["gmp"]
+    x = short_run.data["left"][0][:150]
+    z = logits_of(model, x, batch_size=64)
+    assert np.allclose(z, model.forward(x), rtol=0, atol=1e-12)
+    logits_of(model, x)
+    assert not any(k.startswith("_") and isinstance(v, np.ndarray)
+                   for layer in model.layers for k, v in vars(layer).items())
+    with pytest.raises(ValueError, match="x must"):
+        logits_of(model, x[:, 0])
+    with pytest.raises(ValueError, match="batch_size"):
+        logits_of(model, x, batch_size=0)
+
+
+def test_first_layer_moves_is_true_for_a_shift_and_false_otherwise(short_run):
+    model = short_run.models["flatten"]
+    x_left, x_right = short_run.data["left"][0], short_run.data["right"][0]
+    assert first_layer_moves(model, x_left, x_right, cols=12)
+    assert not first_layer_moves(model, x_left, x_right, cols=11)
+    assert not first_layer_moves(model, x_left, shift(x_left, 0, 12, mode="zero") + 0.01, cols=12)
+    with pytest.raises(ValueError, match="same shape"):
+        first_layer_moves(model, x_left, x_right[:3], cols=12)
+    with pytest.raises(ValueError, match="cols must be a shift from 1 to 23"):
+        first_layer_moves(model, x_left, x_right, cols=24)
+    with pytest.raises(TypeError, match="cols"):
+        first_layer_moves(model, x_left, x_right, cols=1.5)

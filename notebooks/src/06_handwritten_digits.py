@@ -30,7 +30,14 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from helpers.checks.digits import check_accuracy_gap
-from helpers.digits import INK_MAX, digit_columns, left_right_digits, load_digits
+from helpers.digits import (
+    INK_MAX,
+    digit_columns,
+    first_layer_moves,
+    left_right_digits,
+    load_digits,
+    logits_of,
+)
 from helpers.ops import shift
 from helpers.tinycnn import make_cnn
 from helpers.views import show, small_multiples
@@ -222,12 +229,7 @@ except NotImplementedError:
 for s in SEEDS:
     r = results[s]
     x_l, x_r = r.data["left"][0], r.data["right"][0]
-    exact = True
-    for head in ("flatten", "gmp"):
-        conv1, relu1 = r.models[head].layers[:2]  # the first convolution and its ReLU
-        maps_left, maps_right = (relu1.forward(conv1.forward(x)) for x in (x_l, x_r))
-        r.models[head].forget()
-        exact &= np.array_equal(maps_right[..., 12:], maps_left[..., :12])
+    exact = all(first_layer_moves(r.models[head], x_l, x_r, cols=12) for head in ("flatten", "gmp"))
     print(f"seed {s}, trained networks, both heads: relu1 maps of the right digits == left maps moved 12 "
           f"columns, for all {len(x_l)} held-out digits? {exact}")
     assert exact
@@ -266,8 +268,8 @@ for s in SEEDS:
     for mine, trained in zip(circular.params(), r.models["gmp"].params()):
         mine.value[...] = trained.value
     moved = np.array_equal(shift(x_l, 0, 12, mode="circular"), x_r)
-    change_untrained = float(np.abs(untrained.forward(x_l) - untrained.forward(x_r)).max())
-    change_circular = float(np.abs(circular.forward(x_l) - circular.forward(x_r)).max())
+    change_untrained = float(np.abs(logits_of(untrained, x_l) - logits_of(untrained, x_r)).max())
+    change_circular = float(np.abs(logits_of(circular, x_l) - logits_of(circular, x_r)).max())
     print(f"seed {s}: right test == left test shifted circularly? {moved}; largest change of a logit below 1e-12, "
           f"untrained? {change_untrained < 1e-12}; trained, circular copy? {change_circular < 1e-12}")
     assert moved and change_untrained < 1e-12 and change_circular < 1e-12
@@ -310,7 +312,7 @@ for s in SEEDS:
     r = results[s]
     x_l, x_r = r.data["left"][0], r.data["right"][0]
     untrained = make_cnn(head="gmp", channels=settings["channels"], canvas=settings["canvas"], seed=s)
-    change_u = np.abs(untrained.forward(x_l) - untrained.forward(x_r)).max(axis=1)
+    change_u = np.abs(logits_of(untrained, x_l) - logits_of(untrained, x_r)).max(axis=1)
     change = np.abs(r.logits["gmp"]["left"] - r.logits["gmp"]["right"]).max(axis=1)
     print(f"seed {s}, zero padding: identical logits for {np.mean(change_u < 1e-12):.1%} of the held-out digits "
           f"untrained, {np.mean(change < 1e-12):.1%} trained; largest change of a logit, trained {change.max():.2f}")
