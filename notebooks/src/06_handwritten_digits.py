@@ -69,9 +69,11 @@ print(f"chance level, one class in {len(CLASSES)}: {chance:.0%}")
 
 # %% [markdown]
 # We keep the first four digits, 0 to 3: four classes, as there were four
-# sprites, so chance is the same 25%, and the training of three seeds fits
-# in the time a notebook may take. (All ten digits work too, with more
-# training: `left_right_digits(classes=None, ...)`.)
+# sprites, so **chance** (the accuracy of guessing at random, one class in
+# four) is the same 25%, and the training of three seeds fits in the time a
+# notebook may take. (`left_right_digits(classes=None)` takes all ten
+# digits; they need more training than this notebook has time for, and are
+# not run here.)
 #
 # ## 2. On the canvas: left half for training, right half for testing
 #
