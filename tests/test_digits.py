@@ -32,6 +32,27 @@ def test_load_digits_equals_scikit_learns_own_loader():
     assert np.array_equal(images * 16, bunch.images) and np.array_equal(labels, bunch.target)
 
 
+def test_load_digits_falls_back_to_scikit_learns_loader_where_the_file_is_not_found(monkeypatch):
+    pytest.importorskip("sklearn.datasets")
+    import helpers.digits as digits
+
+    expected = load_digits(classes=(1, 2))
+    monkeypatch.setattr(digits, "_csv_path", lambda: None)
+    got = digits.load_digits(classes=(1, 2))
+    assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
+
+
+def test_load_digits_without_scikit_learn_says_how_to_install_it(monkeypatch):
+    import sys
+
+    import helpers.digits as digits
+
+    monkeypatch.setattr(digits, "_csv_path", lambda: None)
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)  # makes the import fail
+    with pytest.raises(ImportError, match="pip install scikit-learn"):
+        digits.load_digits()
+
+
 def test_load_digits_scales_ink_to_0_1_and_keeps_every_class():
     images, labels = load_digits()
     assert images.min() == 0.0 and images.max() == 1.0
