@@ -23,6 +23,12 @@ the two pooling layers over several seeds with the measures of
 - ``consistency`` (Zhang 2019): how often two random shifts give the same
   top-1 class.
 
+Zhang's own view of the problem (2019, Figure 1: AlexNet on ImageNet and VGG
+on CIFAR-10, a few selected images) is the probability of the correct class as
+an image moves diagonally, pixel by pixel. :func:`shift_path_test_set` and
+:func:`probability_along_shifts` compute it for our trained networks, and
+:func:`shift_path_summary` sums it up per network.
+
 All randomness comes from seeds: the same arguments give the same numbers.
 """
 
@@ -31,14 +37,18 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass
 
-from ._validate import choice, describe_value, integer, positive_float, positive_int
+import numpy as np
+
+from ._validate import as_float_array, choice, describe_value, integer, positive_float, positive_int
+from .ops import shift
 from .positions import centred_test_set, shift_metrics
-from .sprites import CLASSES, make_dataset
+from .sprites import CLASSES, SPRITES, make_dataset
 from .tinycnn.experiments import make_cnn
 from .tinycnn.model import Adam, Model
 from .tinycnn.training import evaluate, train
 
-__all__ = ["POOL_NAMES", "MatchedRun", "train_to_accuracy", "seed_table", "format_seed_table"]
+__all__ = ["POOL_NAMES", "MatchedRun", "train_to_accuracy", "seed_table", "format_seed_table",
+           "SHIFT_PATH", "shift_path_test_set", "probability_along_shifts", "shift_path_summary"]
 
 #: The two pooling layers compared, and their names in the notebook.
 POOL_NAMES = {"max": "max pool", "maxblur": "max-blur pool"}
@@ -145,3 +155,91 @@ def format_seed_table(table: dict, noise: float) -> str:
         lines.append(f"{seed:>4}  {POOL_NAMES[pool]:<14} {row['steps']:>5} {m['accuracy']:>9.1%} "
                      f"{m['mean_dp_true']:>10.3f} {m['p_flip']:>8.1%} {m['consistency']:>12.1%}")
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# Zhang's view: the true-class probability along a path of shifts
+# --------------------------------------------------------------------------
+
+#: The diagonal shifts of :func:`probability_along_shifts`: (k, k) pixels for k = 0..8.
+SHIFT_PATH = tuple(range(9))
+_SPRITE = 9
+
+
+def shift_path_test_set(n: int = 100, noise: float = 0.25, seed: int = 7, max_shift: int = 8, gap: int = 2,
+                        canvas: int = 28) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` images of the four classes placed so that a diagonal shift of up to ``max_shift`` keeps them inside.
+
+    The sprite's top-left pixel lies at a random ``(row, col)`` in
+    ``gap..canvas - 9 - max_shift - gap``: shifted down and right by up to
+    ``max_shift`` pixels it stays at least ``gap`` pixels from every border.
+    Gaussian noise of standard deviation ``noise``; classes balanced;
+    drawn from ``seed``. Returns ``x`` ``(n, 1, canvas, canvas)`` and ``y``
+    ``(n,)``. Raises ``ValueError`` if no position fits.
+    """
+    n = positive_int(n, "n")
+    max_shift = integer(max_shift, "max_shift")
+    gap = integer(gap, "gap")
+    canvas = positive_int(canvas, "canvas")
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite number >= 0, got {describe_value(noise)}")
+    hi = canvas - _SPRITE - max_shift - gap
+    if max_shift < 0 or gap < 0 or hi < gap:
+        raise ValueError(f"no position fits: a 9x9 sprite shifted by max_shift={max_shift} with gap={gap} "
+                         f"on a {canvas}x{canvas} canvas needs max_shift + 2 * gap <= {canvas - _SPRITE}")
+    rng = np.random.default_rng(integer(seed, "seed"))
+    y = np.arange(n) % len(CLASSES)
+    rng.shuffle(y)
+    pos = rng.integers(gap, hi + 1, size=(n, 2))
+    x = np.zeros((n, 1, canvas, canvas))
+    for i, (r, c) in enumerate(pos):
+        x[i, 0, r:r + _SPRITE, c:c + _SPRITE] = SPRITES[CLASSES[y[i]]]
+    if noise > 0:
+        x += noise * rng.standard_normal(x.shape)
+    return x, y
+
+
+def probability_along_shifts(model: Model, x, y, shifts=SHIFT_PATH) -> np.ndarray:
+    """The probability ``model`` gives the true class as each image moves diagonally: ``(N, len(shifts))``.
+
+    Column ``j`` is ``softmax(model(shift(x, k, k)))[n, y[n]]`` for
+    ``k = shifts[j]``: the image moved ``k`` pixels down and ``k`` right,
+    circularly (:func:`helpers.ops.shift`; with :func:`shift_path_test_set`
+    only noise wraps around). This is the curve of Zhang (2019, Figure 1)
+    for every image at once. ``x`` is ``(N, 1, H, W)``, ``y`` integer labels
+    ``(N,)``; a probability is a number in [0, 1].
+    """
+    if not isinstance(model, Model):
+        raise TypeError(f"model must be a helpers.tinycnn.Model, got {describe_value(model)}")
+    x = as_float_array(x, "x", ndims=(4,))
+    y = np.asarray(y)
+    if y.shape != (x.shape[0],) or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"y must hold one integer label per image, shape ({x.shape[0]},), got {describe_value(y)}")
+    if isinstance(shifts, (str, bytes)) or not hasattr(shifts, "__iter__"):
+        raise TypeError(f"shifts must be a sequence of integers, got {describe_value(shifts)}")
+    shifts = [integer(k, "shifts") for k in shifts]
+    if not shifts:
+        raise ValueError("shifts must not be empty")
+    idx = np.arange(x.shape[0])
+    return np.stack([model.predict_proba(shift(x, k, k))[idx, y] for k in shifts], axis=1)
+
+
+def shift_path_summary(probs) -> dict:
+    """Numbers that sum up :func:`probability_along_shifts` ``(N, K)`` (first column: no shift).
+
+    - ``mean_drop``: the mean over images of the largest drop below the
+      unshifted probability, ``max_k (p_0 - p_k)`` (0 if it never drops);
+    - ``max_drop``: the largest such drop of any image;
+    - ``mean_swing``: the mean over images of ``max_k p_k - min_k p_k``;
+    - ``mean_change``: ``(K,)``, the mean over images of ``|p_k - p_0|``
+      for each shift ``k``.
+
+    Probabilities are fractions in [0, 1], and so are the drops.
+    """
+    p = as_float_array(probs, "probs", ndims=(2,))
+    if p.shape[1] < 2:
+        raise ValueError(f"probs must have at least two shifts (columns), got shape {p.shape}")
+    drop = np.maximum((p[:, :1] - p[:, 1:]).max(axis=1), 0.0)
+    return {"mean_drop": float(drop.mean()), "max_drop": float(drop.max()),
+            "mean_swing": float((p.max(axis=1) - p.min(axis=1)).mean()),
+            "mean_change": np.abs(p - p[:, :1]).mean(axis=0)}

@@ -1,4 +1,4 @@
-"""Checkers for notebook 05: the lifting layer, and an invariance prediction."""
+"""Checkers for notebook 05: the lifting layer, an invariance prediction, and a trained p4 network's accuracy."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from ..groupconv import lift
 from ..ops import conv2d
 from .core import checker, fail, ok, todo
 
-__all__ = ["check_lift", "check_invariance_prediction", "INVARIANCE_QUESTION", "INVARIANCE_ANSWER"]
+__all__ = ["check_lift", "check_invariance_prediction", "INVARIANCE_QUESTION", "INVARIANCE_ANSWER",
+           "check_rotated_accuracy"]
 
 #: (image shape, kernel size): square and non-square images, and a 5x5 kernel, which an answer that
 #: assumes 3x3 kernels (padding 1, three offsets) gets wrong.
@@ -129,3 +130,56 @@ def check_invariance_prediction(prediction):
     net, t = wrong[0]
     more = f" ({len(wrong) - 1} more to fix after this one)" if len(wrong) > 1 else ""
     return fail(_HINTS[(net, t, bool(prediction[net][t]))] + more)
+
+
+#: Upright accuracies the rotated-accuracy checker tries (fractions), among them the one of seed 3.
+_UPRIGHT = (1.0, 0.88, 0.5, 0.3)
+
+
+@checker
+def check_rotated_accuracy(rotated_accuracy):
+    """``rotated_accuracy(upright)``: the trained p4 network's test accuracy at 90, 180 and 270 degrees.
+
+    ``upright`` is its accuracy (a fraction) on the upright test objects; the
+    answer is a sequence of three fractions. Right: all three equal
+    ``upright`` (the network's output is invariant to quarter turns, so every
+    answer, right or wrong, is the same at every angle).
+    """
+    if not callable(rotated_accuracy):
+        return fail(f"give a function rotated_accuracy(upright) that returns three accuracies; "
+                    f"got {type(rotated_accuracy).__name__}.")
+    answers = {}
+    for up in _UPRIGHT:
+        got = rotated_accuracy(up)
+        if got is None or (hasattr(got, "__len__") and any(v is None for v in got)):
+            return todo("return three numbers, the accuracies at 90, 180 and 270 degrees, then run again.")
+        try:
+            values = np.asarray(got, dtype=float).reshape(-1)
+        except (TypeError, ValueError):
+            return fail(f"rotated_accuracy({up}) must return three numbers, got {got!r}.")
+        if values.shape != (3,):
+            return fail(f"rotated_accuracy({up}) must return three numbers (for 90, 180 and 270 degrees), "
+                        f"got {got!r}.")
+        answers[up] = values
+    if all(np.allclose(v, up) for up, v in answers.items()):
+        return ok("the same accuracy at every angle: a turned image gives the p4 network exactly the features "
+                  "of the upright one (up to rounding, far below 1e-12), so every answer, right or wrong, "
+                  "stays the same.")
+    if any((v > 1).any() for v in answers.values()):
+        return fail("give accuracies as fractions, as `upright` is (0.88, not 88).")
+    if all(np.allclose(v, 0.25) for v in answers.values()):
+        return fail("0.25 is chance with four classes, but the network does not guess on turned objects: the "
+                    "pool over orientations and positions gives a turned image the same features, so the "
+                    "same answers, as the upright one.")
+    if all(np.isclose(v[1], up) and (v[[0, 2]] < up).all() for up, v in answers.items() if up > 0.3):
+        return fail("that is the plain CNN's pattern (a half turn can look like the upright object; quarter "
+                    "turns do not). The p4 network's filters are shared over all four orientations: no angle "
+                    "is special, 90 and 270 degrees included.")
+    if len({tuple(v) for v in answers.values()}) == 1:
+        return fail("your answer does not depend on `upright`. The p4 network is not perfect at every seed "
+                    "(see the upright accuracies printed above): what it gets wrong upright it gets wrong turned.")
+    if any((v > up + 1e-9).any() for up, v in answers.items()):
+        return fail("turning the objects cannot help the p4 network: it sees exactly the same features as for "
+                    "the upright objects.")
+    return fail("turning costs the p4 network nothing: its output for a turned image equals its output for the "
+                "upright one, so its accuracy is the upright accuracy at every angle.")
