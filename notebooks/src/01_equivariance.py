@@ -220,7 +220,8 @@ assert not FILTERS["vertical edge"][:, 1].any() and not FILTERS["horizontal edge
 #   the image were drawn on a torus (section 1).
 #
 # Either way, map pixel `(i, j)` is the filter centred on image pixel `(i, j)`.
-# The cell checks both definitions against `conv2d`, for a 3x3 and a 5x5 filter.
+# The code cell checks both definitions against `conv2d`, for a 3x3 and a 5x5
+# filter.
 
 # %%
 x = cat_at(9, 9)
@@ -235,7 +236,8 @@ for w in (FILTERS["ear"], np.ones((5, 5))):
 # %% [markdown]
 # Now the three feature maps of the cat, with zero padding. All three share one
 # colour scale, set by the largest absolute value in any of them, so that no
-# value is clipped. The cell also says how many pixels reach each map's maximum.
+# value is clipped. The code cell also says how many pixels reach each map's
+# maximum.
 
 # %%
 maps = [conv2d(x, w, padding="zero") for w in FILTERS.values()]
@@ -276,9 +278,10 @@ print("ear map maximum:", ear_map.max(), "at", np.argwhere(ear_map == ear_map.ma
 # ## 3. The sliding window, seen
 #
 # Section 2 gave the feature map as a formula and as a loop. This section
-# slows the loop down to one step: one window, one cell of the map. The image
-# is the cat at `(9, 9)` and the padding is zero padding, as for the maps
-# above.
+# slows the loop down to one step: one window, one cell of the map. A
+# **cell** of the map is one of its entries, `out[i, j]` (a pixel of the map;
+# not a notebook cell: those are called *code cells* here). The image is the
+# cat at `(9, 9)` and the padding is zero padding, as for the maps above.
 #
 # With padding, the window of map cell `(i, j)` is *centred* on pixel
 # `(i, j)`: for a 3x3 kernel it covers rows `i - 1` to `i + 1` and columns
@@ -295,34 +298,47 @@ print("ear map maximum:", ear_map.max(), "at", np.argwhere(ear_map == ear_map.ma
 # changes as the window moves.
 #
 # Drag the sliders (or click one and use the arrow keys) to move the window's
-# centre; the buttons choose the kernel. The panels show the image with the
-# window outlined (the dashed frame is the image's edge: outside it is the
-# padding), the patch, the kernel, the nine products (each 3x3 panel has its
-# numbers written in its cells; italic numbers in the patch are padding) and
-# the feature map, with the cell the window fills outlined. All signed panels
-# use one colour scale, from -4 (blue) to +4 (red), so that the same number
-# has the same colour in the kernel, the products and the map.
+# centre; the buttons choose the kernel. The five panels, left to right, read
+# as one equation, patch × kernel (element by element) = products → their
+# sum, one cell of the map:
+#
+# 1. the image, with the window outlined in orange. The dashed frame is the
+#    image's edge; the one-pixel strip outside it is the padding;
+# 2. the patch: the nine pixels under the window. Italic numbers are padding;
+# 3. the kernel, the same at every window;
+# 4. the nine products, `patch * w`, and their sum;
+# 5. the feature map, with the window's cell outlined.
+#
+# Panels 2 to 4 write each of their nine numbers in its square. The image
+# and the patch are black for ink (1) and white for background (0). The
+# kernel, the products and the map can be negative, so they share one colour
+# scale, from -4 (blue) through 0 (almost white) to +4 (red), the scale of
+# the maps in section 2: the same number has the same colour in all three.
 #
 # The map is filled row by row, in the order in which the loop of
-# Exercise 2 visits its cells: the cells before the window's are filled in,
-# the cells after it are grey, not computed yet. We show it this way rather
-# than the whole map at once because it is what the loop does: each window
-# position makes one cell, and the map holds nothing that no window has
-# computed. (Moving the window back empties those cells again: the picture is
-# the loop at the window's step.) The text below the picture gives the same
-# numbers.
+# Exercise 2 visits its cells: the window's own cell and the cells before it
+# are filled in, the cells after it are a darker grey than 0: not computed
+# yet. We show it this way rather than the whole map at once because it is
+# what the loop does: each window position makes one cell, and the map holds
+# nothing that no window has computed. Moving the window back empties cells
+# again: the picture always shows the loop stopped at the window's position.
+# The text below the picture gives the same numbers.
 #
-# Things to try: put the window on the tip of the left ear, row 9, column 9
-# (the patch has ink exactly where the ear kernel has +1, so the sum is 3, the
-# map's maximum); move it onto the cat's left eye; take it to a corner, where
-# five of its nine pixels are padding.
+# The view starts with the window at row 9, column 6, on background three
+# columns left of the ear tip: the patch is all zeros, so are the nine
+# products, and the cell is 0. Things to try: put the window on the tip of
+# the left ear, row 9, column 9 (the patch has ink exactly where the ear
+# kernel has +1, so the sum is 3, the map's maximum); move it onto the cat's
+# left eye, row 13, column 11; take it to a corner, where five of its nine
+# pixels are padding.
 
 # %%
 SlidingWindowExplorer()
 
 # %% [markdown]
-# Without a running kernel the view above cannot move. Here is what it shows
-# for the ear kernel at three window positions:
+# In a copy of this notebook that is not running (no Jupyter kernel behind
+# it), the view above is a still picture and cannot move. Here is what it
+# shows for the ear kernel at three window positions:
 
 # %%
 frames, titles, boxes = [], [], []
@@ -345,15 +361,20 @@ show(small_multiples(frames, titles, kind=["image", "image", "signed", "signed",
 # the window's cell (outlined; grey cells are not computed yet). Top: on the
 # ear tip the products are 1 where the patch has ink and 0 elsewhere, sum 3,
 # the map's maximum. Middle: on the left eye (a hole in the ink) all six
-# weights of -1 meet ink and only two of the three +1 weights do, sum -4, the
-# map's minimum. Bottom: the last window, in the corner, covers five pixels of
-# padding and four of background; the map is complete.*
+# weights of -1 meet ink and only two of the three +1 weights do, so the sum
+# is -6 + 2 = -4, the map's minimum. Bottom: the last window, centred on the
+# corner pixel `(27, 27)`: its bottom row and right column (five pixels) lie
+# outside the image, so they are padding and its outline sticks out of the
+# picture; the other four pixels are background. All nine products are 0, and
+# the map is complete.*
 #
 # The claim of this section: every cell of the feature map is the sum of the
 # nine element-wise products of its window's patch with the kernel, unflipped.
-# The cell computes that sum for all 784 windows and all three kernels and
-# compares it with `conv2d`; it also counts the cells where the flipped kernel
-# (a mathematician's convolution) would give another number.
+# The code cell below computes that sum for all 28 x 28 = 784 windows and all
+# three kernels and compares it with `conv2d`. `window_patch(x, i, j)` returns
+# the patch of the window centred on `(i, j)`, with the padding's zeros where
+# the window leaves the image. The code also counts the map cells where the
+# flipped kernel (a mathematician's convolution) would give another number.
 
 # %%
 x = cat_at(9, 9)
@@ -367,7 +388,8 @@ for name, w in FILTERS.items():
 
 # %% [markdown]
 # `conv2d` computes cross-correlation: the same sums, with the kernel as it is
-# written.
+# written. The flip is not a detail of notation: for each of these kernels it
+# would change dozens of cells of the map.
 #
 # ### Exercise 3: one cell by hand
 #
@@ -375,7 +397,8 @@ for name, w in FILTERS.items():
 # `conv2d`, work out the cell `(1, 2)` of `conv2d(x_ex, w_ex, padding="zero")`:
 # find the window centred on row 1, column 2 (rows and columns counted from
 # 0), write down its patch, multiply it element by element with `w_ex`, and
-# add the nine products. Write the number as `my_cell`.
+# add the nine products. In the code cell below, replace `None` with that
+# number: `my_cell = ...`.
 
 # %%
 x_ex, w_ex = WINDOW_QUESTION["x"], WINDOW_QUESTION["w"]
@@ -407,10 +430,10 @@ print("sum:", int(np.sum(patch_ex * w_ex)), "  conv2d cell (1, 2):", int(conv2d(
 # every window, and a cell of the map depends only on the patch under its
 # window. Shift the cat by `(dy, dx)`: the patch that the window centred on
 # `(9, 9)` saw, the ear tip, is now under the window centred on
-# `(9 + dy, 9 + dx)`. Same patch, same weights, so the same sum, one cell of
-# the map moved by `(dy, dx)`. Shifting the image changes *which window sees
-# the cat*, not what that window computes. The cell checks it for a shift by
-# `(3, 5)`:
+# `(9 + dy, 9 + dx)`. Same patch, same weights, so the same sum: the value 3
+# that map cell `(9, 9)` held is now in map cell `(9 + dy, 9 + dx)`. Shifting
+# the image changes *which window sees the cat*, not what that window
+# computes. The code cell below checks it for a shift by `(3, 5)`:
 
 # %%
 ear = FILTERS["ear"]
@@ -421,14 +444,17 @@ print("ear map of x, cell (9, 9):", conv2d(x, ear, padding="zero")[9, 9],
 
 
 # %% [markdown]
-# If this holds for every window, the whole map moves with the cat. It holds
-# for every window whose patch moves with the cat; a window that reaches into
-# the padding sees zeros that stay where they are, which is what section 5
-# examines. First, the property itself.
+# If this holds for every window, the whole map moves with the cat. The
+# argument needs the patch to move with the image. The image's pixels do; the
+# padding's zeros do not: they stay outside the border wherever the cat goes.
+# A window that reaches into the padding, before or after the shift, can
+# therefore see a different patch, which is what section 5 examines. First,
+# the property itself.
 #
 # Notebook 00 gave the definition. An operation `f` on images is
-# **equivariant to the shifts in a set `G`** if for each shift `S` in `G`
-# there is an output shift `S'` such that
+# **equivariant to the shifts in a set `G`** (for example all shifts, or, in
+# section 7, only the even ones) if for each shift `S` in `G` there is an
+# output shift `S'` such that
 #
 # $$f(S\,x) = S'\,f(x) \quad \text{for every input } x.$$
 #
@@ -442,8 +468,11 @@ print("ear map of x, cell (9, 9):", conv2d(x, ear, padding="zero")[9, 9],
 # disproves it.
 #
 # With circular padding, the convolution treats the image as a torus, the same
-# way the circular shift does. For the cat, `f(S x) = S f(x)` holds *exactly*
-# for every one of the 28 x 28 = 784 possible shifts:
+# way the circular shift does. Take for `f` the convolution with the ear
+# kernel and circular padding (`conv_circ` below). For one shift, the error is
+# the largest absolute difference between `f(S x)` and `S f(x)` over all the
+# pixels of the map. For the cat, `f(S x) = S f(x)` holds *exactly* for every
+# one of the 28 x 28 = 784 possible shifts:
 
 # %%
 def conv_circ(img):
@@ -523,7 +552,7 @@ show(fig)
 #
 # The error above compares the map of the moved cat with the *circularly*
 # shifted map of the reference cat. That is the right comparison, for three
-# reasons, each checked by the next cell.
+# reasons, each checked by the next code cell.
 #
 # 1. For a convolution that keeps the image's size, the output shift `S'` of
 #    the definition is the input shift `S` itself: `f(S x) = S f(x)`, the same
@@ -578,8 +607,8 @@ for c in (0, 19):
 #
 # Another way to see the map move with the cat: follow the ear map's peak while the cat
 # moves along the canvas. If the map moves with the cat, the peak's column is
-# the cat's column, a line of slope one. The peak is well defined: the cell
-# checks that the ear map reaches its maximum at a single pixel for every
+# the cat's column, a line of slope one. The peak is well defined: the code
+# cell checks that the ear map reaches its maximum at a single pixel for every
 # position.
 
 # %%
@@ -657,8 +686,9 @@ for pos in [(9, 9), (8, 8)]:
 
 # %% [markdown]
 # Now shift the cat by `k` columns and look for a shift of the stride-2 map that
-# reproduces the new map. For each `k` the cell tries all 14 x 14 = 196 circular
-# shifts `(a, j)` of the 14x14 map and reports the smallest error it can reach.
+# reproduces the new map. For each `k` the code cell tries all 14 x 14 = 196
+# circular shifts `(a, j)` of the 14x14 map and reports the smallest error it
+# can reach.
 
 # %%
 base8 = cat_at(8, 8)
@@ -690,7 +720,7 @@ show(small_multiples([strided(shift(base8, 0, k)) for k in range(4)],
 # `k`, no output shift matches, and one such input is enough. An odd shift
 # moves the ear tip to an odd column, and the stride-2 map then holds
 # the full map's *odd* columns, the half of the pixels it skipped before (the
-# next cell checks it). That is a different picture, not a moved one: the best
+# next code cell checks it). That is a different picture, not a moved one: the best
 # of the 196 shifts still misses by 3, the whole height of the peak. Notebook 02
 # makes this precise, and shows how it limits the invariance that pooling gives.
 
