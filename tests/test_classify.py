@@ -109,7 +109,7 @@ def test_readout(view):
     view.col.value = 2
     assert "left half: where the training images had their sprites" in view.readout_text
     view.col.value = 8
-    assert "across the middle" in view.readout_text
+    assert "columns 8 to 16, across the middle: never seen there" in view.readout_text  # not "the across"
     view.sprite.value = "box"
     assert "p(box) = " in view.readout_text
     assert 'role="status"' in view.readout.value

@@ -165,7 +165,7 @@ class ClassifierExplorer(Explorer):
         else:
             seen = "never seen there in training"
         lines = [f"{name} at row {state['row']}, column {col} (its pixels: columns {col} to {col + SPRITE - 1}, "
-                 f"the {where}: {seen})"]
+                 f"{'the ' if where.endswith('half') else ''}{where}: {seen})"]
         width = max(len(h["label"]) for h in state["heads"])
         for head in state["heads"]:
             verdict = "correct" if head["pred"] == state["true"] else "WRONG"  # not "right": that is a half
