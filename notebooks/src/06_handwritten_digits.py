@@ -3,10 +3,11 @@
 #
 # Notebook 04 trained a small CNN on sprites in the left half of a canvas
 # and tested it on the right half. The sprites were four fixed 9x9 drawings
-# with a little noise: every cat was the same cat. That makes exactness look
-# easy. This notebook repeats the experiment on handwritten digits, written
-# by real people, each one a little different, and sorts what carries over
-# from the sprites from what does not.
+# with a little noise: every cat was the same cat. That made the pooling
+# head's perfect score (every test sprite right, in both halves, at every
+# seed) look easy. This notebook repeats the experiment on handwritten
+# digits, written by real people, each one a little different, and sorts
+# what carries over from the sprites from what does not.
 #
 # **You will learn**
 # - where a small set of real handwritten digits comes from, and how to use
@@ -21,7 +22,8 @@
 #
 # As in notebook 04: an operation `f` is **equivariant** to shifts if
 # shifting its input shifts its output by a matching amount, `f(S x) = S'
-# f(x)`; it is **invariant** if `S'` does nothing, `f(S x) = f(x)`.
+# f(x)`, where `S` shifts the input and `S'` is the matching shift of the
+# output; it is **invariant** if `S'` does nothing, `f(S x) = f(x)`.
 
 # %%
 # %matplotlib inline
@@ -51,11 +53,14 @@ np.set_printoptions(precision=3, suppress=True, linewidth=120)
 # set (Alpaydin & Kaynak, 1998). People filled in a printed form by hand;
 # each digit was scanned as 32x32 black-and-white pixels, and then every
 # block of 4x4 pixels was replaced by its count of inked pixels, from 0 to 16.
-# The result is an 8x8 image of integers. scikit-learn ships the 1,797
-# digits of the set's test part inside its package (the file that
-# `sklearn.datasets.load_digits` reads), so nothing is downloaded.
-# `helpers.digits.load_digits` reads that file and divides by 16, so that 0
-# is blank and 1 is all ink, like the sprites.
+# The result is an 8x8 image of integers. The UCI set comes in two parts, one
+# its authors trained on and one they tested on; scikit-learn ships the
+# second, 1,797 digits, inside its package (the file that
+# `sklearn.datasets.load_digits` reads), so nothing is downloaded. (We split
+# these digits again ourselves, in section 2.) `helpers.digits.load_digits`
+# reads that file and divides by 16, so that 0 is blank and 1 is all ink,
+# like the sprites: the 17 possible counts, 0 to 16, become 17 levels from 0
+# to 1, as the cell prints.
 
 # %%
 all_images, all_labels = load_digits(classes=None)
@@ -70,27 +75,31 @@ print(f"chance level, one class in {len(CLASSES)}: {chance:.0%}")
 # %% [markdown]
 # We keep the first four digits, 0 to 3: four classes, as there were four
 # sprites, so **chance** (the accuracy of guessing at random, one class in
-# four) is the same 25%, and the training of three seeds fits in the time a
-# notebook may take. (`left_right_digits(classes=None)` takes all ten
-# digits; they need more training than this notebook has time for, and are
-# not run here.)
+# four) is the same 25%, and training the networks at three seeds fits in
+# the time a notebook may take. (`left_right_digits(classes=None)` takes
+# all ten digits; they need more training than this notebook has time for,
+# and are not run here.)
 #
 # ## 2. On the canvas: left half for training, right half for testing
 #
 # Each digit goes on a blank 24x24 canvas. The **left half** is columns 0 to
-# 11: a training digit's left edge sits at a random column from 0 to 4 and a
-# random row. The **right half** is columns 12 to 23.
+# 11: the left edge of a training digit's 8x8 box sits at a random column
+# from 0 to 4 (so its last column is at most 4 + 7 = 11, still in the left
+# half) and at a random row. The **right half** is columns 12 to 23, where a
+# box's left edge is at column 12 to 16. The cell's first line prints these
+# two ranges of left edges.
 #
 # The set is split, class by class, into training digits (two thirds) and
 # held-out digits (one third), which the network never sees while it
 # trains. Held-out digits are new images, not new writers: the 1,797 digits
 # were written by 13 people (Alpaydin & Kaynak, 1998), and the data do not
-# say who wrote which, so the split is by image. Each held-out digit is placed twice: once in the left half (the
-# *left test*), and once at the same row, 12 columns further right (the
-# *right test*). The two test sets hold the same handwriting; only the
-# position differs. So a network that is right on the left test and wrong
-# on the right test fails because of where the digit is, not because the
-# digit is new to it.
+# say who wrote which, so the split is by image, and a held-out digit may
+# come from a writer whose other digits the network trained on. Each
+# held-out digit is placed twice: once in the left half (the *left test*),
+# and once at the same row, 12 columns further right (the *right test*).
+# The two test sets hold the same handwriting; only the position differs.
+# So a network that is right on the left test and wrong on the right test
+# fails because of where the digit is, not because the digit is new to it.
 
 # %%
 print("left edge of a digit, left half:", digit_columns("left"), " right half:", digit_columns("right"))
@@ -116,17 +125,26 @@ show(small_multiples([*x_train[:4, 0], *x_left[:2, 0], *x_right[:2, 0]],
 # %% [markdown]
 # *Seed 0: four training digits (always in the left half), then two held-out
 # digits in the left half and the same two in the right half, each titled
-# with its class. Look at the strokes: two digits of one class are not
-# copies of each other, as two cats were.*
+# with its class. Look at the strokes of the training 0 and the held-out 0,
+# or of the two 1s: two digits of one class are not copies of each other,
+# unlike two cats, which were.*
 #
 # ## 3. The experiment, over three seeds
 #
 # The networks are the ones of notebook 04 (`helpers.tinycnn.make_cnn`): two
 # stages of 3x3 convolution with zero padding, ReLU and 2x2 max pooling,
-# then a **flatten + dense** head (one weight per position) or a **global
-# max pooling + dense** head (`"gmp"`, one number per channel, wherever it
-# is). The same seed gives both the same starting convolution weights and
-# the same data. Each seed draws its own split, positions and weights.
+# then a **flatten + dense** head (its own weights for every position of
+# every map) or a **global max pooling + dense** head (`"gmp"`: only the
+# largest value of each map, whichever position it is at). At one seed,
+# both heads start from the same convolution weights and train on the same
+# data; each seed draws its own split, positions and weights.
+#
+# The first table gives, for each seed and head, the accuracy (the
+# fraction of images classified right) on the training digits (`train`),
+# on the left test (`left`) and on the right test (`right`). The lines
+# below it give each column's mean over the seeds and its range (smallest
+# to largest), then the gap, left test minus right test, in percentage
+# points.
 
 # %%
 print(f"{'seed':>4} | {'flatten: train':>14} {'left':>6} {'right':>6} | {'gmp: train':>10} {'left':>6} "
@@ -169,9 +187,10 @@ show(fig)
 
 # %% [markdown]
 # *Accuracy of the two heads, trained on digits in the left half: the bar
-# is the mean over seeds 0 to 2 (written above it), the white dots the three
-# seeds, the dotted line chance (1/4). Compare the dark bars (the held-out digits moved to the
-# right half) with the bars beside them (the same digits in the left half).*
+# is the mean over seeds 0 to 2 (written above it), the white dots the
+# accuracy at each of the three seeds, the dotted line chance (1/4).
+# Compare the dark bars (the held-out digits moved to the right half) with
+# the bars beside them (the same digits in the left half).*
 #
 # At every seed:
 #
@@ -180,12 +199,12 @@ show(fig)
 #   to 27.5%), near chance (25%) or below it; the gap is at least 50
 #   percentage points at every seed (the cell asserts it);
 # - the **global max pooling** head gets as many right in the right half
-#   as in the left half, within 2 points at every seed (94.6% to 99.6% on
-#   each).
+#   as in the left half, within 2 percentage points at every seed (both
+#   accuracies between 94.6% and 99.6%).
 #
 # What varies from seed to seed: how well each head learned the digits at
 # all (the left test), and how far below or above chance the flatten head
-# lands on the right.
+# lands on the right (section 5 looks at its answers there).
 #
 # ### Exercise: the accuracy on each half, and the gap
 #
@@ -194,8 +213,9 @@ show(fig)
 # left half, and in the right half (three integer arrays of the same
 # length). Return `(accuracy on the left, accuracy on the right, gap)`, the
 # accuracies as fractions from 0 to 1 and the gap as left minus right. The
-# checker tries three small cases, one better on the right, then the cell
-# below runs your function on the predictions of seed 0.
+# checker tries three small cases, one of them more accurate on the right
+# (so its gap is negative); then the cell after it runs your function on
+# the predictions of seed 0.
 
 # %% tags=["solution"]
 def my_accuracy_gap(labels, pred_left, pred_right):
@@ -223,11 +243,15 @@ except NotImplementedError:
 #
 # **The convolution's equivariance, exactly.** A right-test image is its
 # left-test image moved 12 columns. The first convolution, followed by its
-# ReLU, gives maps that are the left image's maps moved 12 columns, wherever
-# the moved map is defined (columns 12 to 23), for every held-out digit, in
-# the trained networks of every seed. Zero padding does not get in the way:
-# its zeros meet blank pixels, which are zeros too. The handwriting does
-# not matter; this is a property of the operation.
+# ReLU, gives maps (`relu1` in the printout, as in notebook 04) that are
+# the left image's maps moved 12 columns, for every held-out digit, in the
+# trained networks of every seed. The comparison covers columns 12 to 23 of
+# the right image's maps: moving a 24-column map 12 columns to the right
+# puts nothing in columns 0 to 11, and pushes its columns 12 to 23 off the
+# canvas. Zero padding does not get in the way here: where one image's
+# convolution reads padding beyond the canvas edge, the other's reads, 12
+# columns away, a blank pixel, which is 0 too. The handwriting does not
+# matter; this is a property of the operation.
 
 # %%
 for s in SEEDS:
@@ -256,12 +280,15 @@ assert min(same["gmp"]) >= 0.98 and max(same["flatten"]) <= 0.5
 # %% [markdown]
 # And the exactness of notebook 04, section 5, carries over as it was
 # stated: with circular padding, a network with a global pooling head is
-# exactly invariant to shifts by multiples of the total stride 4, whatever
-# its weights. A shift by 12 columns is one, and it moves no digit across
-# the edge, so the circular shift of a left-test image is its right-test
-# image. Checked on an untrained circular pooling network, and on a copy of
-# each **trained** pooling network with circular padding (the same weights,
-# `padding="circular"`):
+# exactly invariant to shifts by multiples of the total stride 4 (two 2x2
+# poolings with stride 2, 2 x 2 = 4), whatever its weights. A shift by 12 =
+# 3 x 4 columns is such a multiple, and it carries no digit across the
+# right edge to reappear on the left, so the circular shift of a left-test
+# image is its right-test image. Checked on an untrained circular pooling
+# network, and on a copy of each **trained** pooling network (trained with
+# zero padding) with its padding switched to circular (the same weights,
+# `padding="circular"`). As in notebook 04, a change of a logit below 1e-12
+# is rounding, so "below 1e-12" means unchanged:
 
 # %%
 for s in SEEDS:
@@ -288,9 +315,13 @@ for s in SEEDS:
 # handwriting, neither head is right on every held-out digit of the left
 # half, at any seed. The flatten head does better on the digits it trained
 # on than on new ones at every seed (94.4% to 98.8% against 86.2% to
-# 94.2%); the pooling head's two figures are close. A held-out test set is
-# what separates "new digits" from "new position": the flatten head's loss
-# on the right comes on top of its loss on new digits.
+# 94.2%); the pooling head's accuracies on its training digits and on the
+# left test are closer. This is why the held-out test set is needed: it
+# separates "new digits" from "new position". The flatten head's drop in
+# accuracy from the left test to the right test (new position, same
+# digits) comes on top of its drop from the training digits to the left
+# test (new digits, same half). Had we tested on the training digits moved
+# to the right, the two drops would be mixed into one.
 #
 # Checked at every seed:
 
@@ -307,11 +338,15 @@ for s in SEEDS:
 # border (notebook 01), and here they do not: a digit on the left sits next
 # to the left border, the same digit on the right next to the right border,
 # and the part of its features that would lie beyond an edge is cut off.
-# In a trained network, the biases also make the blank background nonzero
-# after the first layer, so the padding differs from it. How many held-out
-# digits get exactly the same logits in both halves, from the untrained
-# zero-padding network of each seed and from the trained one, and the
-# largest change of a logit:
+# (Section 4 compared only the part of the first maps where no feature is
+# cut off, which is why they matched exactly.) In a trained network there
+# is a second cause: the biases make the blank background nonzero after
+# the first layer, while the second convolution still pads with zeros, so
+# at the border the padding no longer looks like background. An untrained
+# network's biases are zero, so only the first cause acts there. The cell counts how many held-out digits get
+# exactly the same logits in both halves (a change below 1e-12), from the
+# untrained zero-padding network of each seed and from the trained one, and
+# prints the largest change of a logit over all digits and classes:
 
 # %%
 for s in SEEDS:
@@ -331,9 +366,13 @@ for s in SEEDS:
 # (the same class for 99.2% to 100.0% of the digits, section 4), its logits
 # do.
 #
-# **Below chance on the right.** The flatten head does not guess at random
-# on the right half: it sends most digits to one or two classes. Its
-# answers on the right, counted per class, against the true counts:
+# **The flatten head's answers on the right.** Its accuracy there, 13.3% to
+# 27.5%, is near chance or below it. A head whose answers ignore the digit
+# scores about chance, even one that always answers 1, since each class is
+# about a quarter of the held-out digits (the true counts below). The
+# flatten head does not guess at random on the right half: it sends most
+# digits to one or two classes. Its answers on the right, counted per
+# class, against the true counts:
 
 # %%
 for s in SEEDS:
@@ -346,10 +385,11 @@ for s in SEEDS:
 # %% [markdown]
 # At every seed, two classes take at least three quarters of its answers
 # (the cell asserts it). No training digit ever went to the right half, so
-# the flatten head's dense weights for those positions saw blank background
-# during training, or at most the edge of a digit: what the head answers for
-# a digit there was not learned from digits at that place. (Why it favours
-# the classes it does, we did not measure.)
+# the flatten head's dense weights for those positions only ever received
+# blank background during training, or at most the edge of a digit: what
+# the head answers for a digit there was not learned from digits at that
+# place. (Why it favours the classes it does, and why it lands below chance
+# at some seeds, we did not measure.)
 #
 # ## Summary
 #
