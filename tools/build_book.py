@@ -123,7 +123,7 @@ def stage_notebook(src: Path, dest: Path, static: Path, fmt: str, report: list, 
             if spec is None:
                 print(f"warning: live view {n} of {stem} has no entry in helpers/book_frames.py: "
                       "the book shows its static picture", file=sys.stderr)
-                report.append({"view": f"{stem}-{n}", "registered": False})
+                report.append({"view": f"{stem}-{n}", "notebook": stem, "n": n, "registered": False})
                 continue
             t0 = time.perf_counter()
             view = spec.factory()
@@ -143,7 +143,10 @@ def stage_notebook(src: Path, dest: Path, static: Path, fmt: str, report: list, 
             data["text/html"] = player_html(view_id, view, spec, frames, committed, files, prefix)
             data.pop("image/png", None)
             view.close()
-            report.append({"view": view_id, "registered": True, "frames": len(frames),
+            at_committed = next(f.readout for f in frames
+                                if f.slider == committed["slider"] and f.toggles == committed["toggles"])
+            report.append({"view": view_id, "notebook": stem, "n": n, "registered": True, "frames": len(frames),
+                           "readout_at_committed": at_committed,
                            "kB": round(size / 1024, 1), "build_s": round(time.perf_counter() - t0, 2),
                            "factory_s": round(t1 - t0, 2)})
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -178,12 +181,19 @@ def sphinx(stage_dir: Path, out: Path, quiet: bool = True) -> int:
     return build_main((["-q"] if quiet else []) + args)
 
 
-def build(out: Path, notebooks=None, fmt: str = "webp", only_static: bool = False, quiet: bool = True) -> dict:
-    """Stage and build the book into ``out``; returns the report (also written to ``out/_frames.json``)."""
+def build(out: Path, notebooks=None, fmt: str = "webp", only_static: bool = False, quiet: bool = True,
+          extra_docs: bool = True, extra_pages: dict | None = None) -> dict:
+    """Stage and build the book into ``out``; returns the report (also written to ``out/_frames.json``).
+
+    ``notebooks``: the notebook files (default: every ``notebooks/NN_*.ipynb``); ``extra_pages``:
+    ``{name: markdown}`` written into the staging folder as well (the tests plant canary pages this way).
+    """
     out = Path(out).resolve()
     stage_dir = out.parent / (out.name + "-src")
     t0 = time.perf_counter()
-    views = stage(stage_dir, notebooks, fmt, only_static=only_static)
+    views = stage(stage_dir, notebooks, fmt, extra_docs=extra_docs, only_static=only_static)
+    for name, text in (extra_pages or {}).items():
+        (stage_dir / name).write_text(text, encoding="utf-8")
     t1 = time.perf_counter()
     if out.exists():
         shutil.rmtree(out)
