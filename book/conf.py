@@ -27,8 +27,6 @@ myst_heading_anchors = 3
 html_math_renderer = "mathml"
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "_ext"]
-# Sections that exist only in some checkouts (docs/teachers, docs/glossary.md): an empty glob is fine.
-suppress_warnings = ["toc.empty_glob"]
 
 html_theme = "sphinx_book_theme"
 html_title = "Why a CNN finds the cat wherever it sits"

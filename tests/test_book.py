@@ -190,11 +190,18 @@ _VIEW_STATE_JS = """(f) => { const i = f.querySelector("img.book-live-view-image
           i.complete && i.naturalWidth > 0]; }"""
 
 
-def check_pages(site: Path, screenshot: str | None = None) -> dict[str, list[str]]:
+@pytest.fixture(scope="module")
+def browser():
+    require_browser()
+    with chromium() as b:
+        yield b
+
+
+def check_pages(browser, site: Path, screenshot: str | None = None) -> dict[str, list[str]]:
     """Open every page of ``site``; returns the faults found, by kind (all lists empty: all good)."""
     faults = {"external": [], "failed": [], "console": [], "images": [], "views": []}
     pages = [p.relative_to(site).as_posix() for p in _pages(site)]
-    with serve(site) as base, chromium() as browser:
+    with serve(site) as base:
         page = browser.new_page()
         current = {"name": ""}
 
@@ -234,13 +241,13 @@ def check_pages(site: Path, screenshot: str | None = None) -> dict[str, list[str
                 if screenshot and name == screenshot and k == 0:
                     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
                     view.screenshot(path=str(SCREENSHOT_DIR / "book-live-view-moved.png"))
+        page.close()
     return faults
 
 
-def test_every_page_works_offline(book):
-    require_browser()
+def test_every_page_works_offline(book, browser):
     site, report = book
-    faults = check_pages(site, screenshot="notebooks/01_equivariance.html")
+    faults = check_pages(browser, site, screenshot="notebooks/01_equivariance.html")
     assert faults == {k: [] for k in faults}
     players = sum(1 for v in report["views"] if v["registered"])
     assert players == len([k for p in NOTEBOOKS for k in live_view_keys(p)]) - len(book_frames.KERNEL_ONLY)
@@ -261,14 +268,13 @@ A page with one fault for each check.
 """
 
 
-def test_the_checks_catch_a_canary(tmp_path):
+def test_the_checks_catch_a_canary(tmp_path, browser):
     _need_sphinx()
-    require_browser()
     site = tmp_path / "canary"
     _tool("build_book").build(site, notebooks=[], extra_docs=False, extra_pages={"canary.md": CANARY})
     broken = broken_links(site)
     assert any("no-such-page.html" in b for b in broken) and any("no-such-anchor" in b for b in broken), broken
-    faults = check_pages(site)
+    faults = check_pages(browser, site)
     assert any("example.invalid" in f for f in faults["external"]), faults
     assert any("no-such-picture.png" in f for f in faults["failed"]), faults
     assert any("canary: an error" in f for f in faults["console"]), faults
@@ -302,12 +308,11 @@ def solution_lines_in(text: str, nb) -> list[str]:
     return sorted(line for line in lines if line in squashed and line not in elsewhere)
 
 
-def test_handouts_have_no_solution_and_have_page_numbers(tmp_path):
-    require_browser()
+def test_handouts_have_no_solution_and_have_page_numbers(tmp_path, browser):
     pytest.importorskip("latex2mathml", reason="install the book's packages: pip install -e '.[test,book]'")
     from pypdf import PdfReader
 
-    report = _tool("make_handouts").build(tmp_path, NOTEBOOKS)
+    report = _tool("make_handouts").build(tmp_path, NOTEBOOKS, browser)
     assert report["blocked"] == [], report["blocked"]
     checked = 0
     for path, pdf in zip(NOTEBOOKS, report["pdfs"]):

@@ -21,9 +21,11 @@ import argparse
 import html
 import json
 import os
+import re
 import shutil
 import sys
 import time
+import warnings
 from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -163,22 +165,44 @@ def stage(stage_dir: Path, notebooks=None, fmt: str = "webp", extra_docs: bool =
     report: list = []
     for nb in notebooks:
         stage_notebook(nb, stage_dir / "notebooks" / nb.name, stage_dir / "_static", fmt, report, only_static)
+    docs = [*sorted((ROOT / "docs" / "teachers").glob("*.md")), ROOT / "docs" / "glossary.md"] if extra_docs else []
+    docs = [doc for doc in docs if doc.exists()]
+    for doc in docs:
+        target = stage_dir / doc.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(doc, target)
+    _teachers_toctree(stage_dir / "index.md", {d.relative_to(ROOT).as_posix() for d in docs})
     if extra_docs:
-        for doc in [*sorted((ROOT / "docs" / "teachers").glob("*.md")), ROOT / "docs" / "glossary.md"]:
-            if doc.exists():
-                target = stage_dir / doc.relative_to(ROOT)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(doc, target)
         if (ROOT / "docs" / "img").is_dir():
             shutil.copytree(ROOT / "docs" / "img", stage_dir / "docs" / "img")
     return report
+
+
+def _teachers_toctree(index: Path, docs: set) -> None:
+    """Keep only the entries of the "For teachers" toctree that match a staged file (an empty glob is a warning)."""
+    lines = index.read_text(encoding="utf-8").splitlines(keepends=True)
+    keep = []
+    for line in lines:
+        entry = line.strip()
+        if entry == "docs/teachers/*" and not any(d.startswith("docs/teachers/") for d in docs):
+            continue
+        if entry == "docs/glossary*" and "docs/glossary.md" not in docs:
+            continue
+        keep.append(line)
+    text = "".join(keep)
+    if not docs:
+        text = re.sub(r"```\{toctree\}\n:caption: For teachers\n(?:.*\n)*?```\n?", "", text)
+    index.write_text(text, encoding="utf-8")
 
 
 def sphinx(stage_dir: Path, out: Path, quiet: bool = True) -> int:
     from sphinx.cmd.build import build_main
 
     args = ["-b", "html", "-E", "-d", str(stage_dir / "_doctrees"), str(stage_dir), str(out)]
-    return build_main((["-q"] if quiet else []) + args)
+    with warnings.catch_warnings():  # the extensions' notices about Sphinx's next API: not the reader's concern
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        return build_main((["-q"] if quiet else []) + args)
 
 
 def build(out: Path, notebooks=None, fmt: str = "webp", only_static: bool = False, quiet: bool = True,

@@ -14,6 +14,7 @@ the machine is aborted, so the handouts print offline.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import re
 import sys
@@ -95,8 +96,11 @@ def to_html(nb: nbformat.NotebookNode, title: str) -> str:
     return body.replace("</head>", f"<style>{PRINT_CSS}</style></head>", 1)
 
 
-def print_pdfs(pages: list[tuple[Path, Path, str]]) -> list[str]:
-    """Print each ``(html file, pdf file, title)`` with headless Chromium; returns the requests aborted."""
+def print_pdfs(pages: list[tuple[Path, Path, str]], browser=None) -> list[str]:
+    """Print each ``(html file, pdf file, title)`` with headless Chromium; returns the requests aborted.
+
+    ``browser``: a Playwright browser to use (default: start Chromium for the call).
+    """
     from browser_support import chromium
 
     blocked: list[str] = []
@@ -110,18 +114,19 @@ def print_pdfs(pages: list[tuple[Path, Path, str]]) -> list[str]:
 
     footer = ('<div style="font-size: 8pt; width: 100%; text-align: center; color: #444;">'
               '{title}: page <span class="pageNumber"></span> of <span class="totalPages"></span></div>')
-    with chromium() as browser:
-        page = browser.new_page()
+    with contextlib.nullcontext(browser) if browser is not None else chromium() as chosen:
+        page = chosen.new_page()
         page.route("**/*", route)
         for src, pdf, title in pages:
             page.goto(src.as_uri(), wait_until="load")
             page.pdf(path=str(pdf), format="A4", print_background=True, display_header_footer=True,
                      header_template="<span></span>", footer_template=footer.format(title=html.escape(title)),
                      margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+        page.close()
     return blocked
 
 
-def build(out: Path, notebooks=None) -> dict:
+def build(out: Path, notebooks=None, browser=None) -> dict:
     """Write one PDF per notebook into ``out``; returns ``{"pdfs": [...], "seconds": s, "blocked": [...]}``."""
     t0 = time.perf_counter()
     out = Path(out)
@@ -134,7 +139,7 @@ def build(out: Path, notebooks=None) -> dict:
             src = Path(tmp) / f"{path.stem}.html"
             src.write_text(to_html(nb, path.stem), encoding="utf-8")
             pages.append((src, out / f"{path.stem}.pdf", path.stem))
-        blocked = print_pdfs(pages)
+        blocked = print_pdfs(pages, browser)
     return {"pdfs": [p[1] for p in pages], "seconds": round(time.perf_counter() - t0, 1), "blocked": blocked}
 
 
