@@ -109,9 +109,12 @@ class _Links(html.parser.HTMLParser):
         super().__init__()
         self.ids: set[str] = set()
         self.refs: list[str] = []
+        self.no_alt: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "img" and not (a.get("alt") or "").strip():
+            self.no_alt.append((a.get("src") or "")[:80])
         for name in ("id", "name"):
             if a.get(name):
                 self.ids.add(a[name])
@@ -153,9 +156,19 @@ def broken_links(site: Path) -> list[str]:
     return broken
 
 
+def images_without_alt(site: Path) -> list[str]:
+    """Every picture of every page with no text alternative."""
+    return [f"{page.relative_to(site)}: {src}" for page in _pages(site) for src in _parse(page).no_alt]
+
+
 def test_no_broken_internal_link(book):
     site, _ = book
     assert broken_links(site) == []
+
+
+def test_every_picture_has_a_text_alternative(book):
+    site, _ = book
+    assert images_without_alt(site) == []
 
 
 # -- every page in Chromium, offline ----------------------------------------------------------------
@@ -274,6 +287,7 @@ def test_the_checks_catch_a_canary(tmp_path, browser):
     _tool("build_book").build(site, notebooks=[], extra_docs=False, extra_pages={"canary.md": CANARY})
     broken = broken_links(site)
     assert any("no-such-page.html" in b for b in broken) and any("no-such-anchor" in b for b in broken), broken
+    assert images_without_alt(site) == ["canary.html: _static/liveview.css"]
     faults = check_pages(browser, site)
     assert any("example.invalid" in f for f in faults["external"]), faults
     assert any("no-such-picture.png" in f for f in faults["failed"]), faults
