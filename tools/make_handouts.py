@@ -2,7 +2,8 @@
 
 Each handout is the student edition of a committed notebook: every cell
 tagged ``solution`` shows its stub (tools/make_student.py's
-:func:`strip_solution`) and no output, every other cell keeps the output it
+:func:`strip_solution`) and no output, and so does the checker cell after it
+(its verdict was on the solution); every other cell keeps the output it
 has in the committed notebook (each live view as its static picture with its
 readout and its controls in words). nbconvert turns it into HTML with its
 scripts from elsewhere removed and the formulas turned into MathML
@@ -72,6 +73,7 @@ def mathml(markdown: str) -> str:
 def handout_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The student edition of ``nb`` with the committed outputs of every cell but the solutions."""
     nb = nbformat.from_dict(nb)
+    after_solution = False
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = mathml(cell.source)
@@ -81,6 +83,11 @@ def handout_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if "solution" in cell.metadata.get("tags", []):
             cell.source = strip_solution(cell.source)
             cell.outputs = []
+            after_solution = True
+            continue
+        if after_solution and "check" in cell.source:
+            cell.outputs = []  # the checker's verdict on the solution: the student has not answered yet
+        after_solution = False
         for out in cell.get("outputs", []):
             out.get("data", {}).pop(WIDGET_MIME, None)
     nb.metadata.pop("widgets", None)
