@@ -19,6 +19,8 @@ import functools
 import html.parser
 import http.server
 import importlib.util
+import io
+import os
 import re
 import threading
 from pathlib import Path
@@ -47,7 +49,7 @@ def _need_sphinx():
         import myst_nb  # noqa: F401
         import sphinx  # noqa: F401
     except ImportError as e:
-        if __import__("os").environ.get("BROWSER_TEST_REQUIRED"):
+        if os.environ.get("BROWSER_TEST_REQUIRED"):
             pytest.fail(f"BROWSER_TEST_REQUIRED is set, but the book's packages are missing ({e})", pytrace=False)
         pytest.skip(f"book tests skipped: {e}; install them with pip install -e '.[test,book]'")
 
@@ -83,6 +85,32 @@ def test_every_live_view_is_registered():
 
 def test_an_unregistered_view_is_caught():
     assert unregistered([("99_canary", 1), ("01_equivariance", 1)]) == [("99_canary", 1)]
+
+
+def test_render_frames_steps_the_view_and_restores_it():
+    from PIL import Image
+
+    spec = book_frames.REGISTRY[("02_pooling", 1)]
+    view = spec.factory()
+    try:
+        before = (view.row.value, view.col.value, view.readout_text)
+        frames, committed = book_frames.render_frames(view, spec)
+        assert [f.slider for f in frames] == list(range(view.col.min, view.col.max + 1))
+        assert committed == {"slider": before[1], "toggles": ()}
+        assert (view.row.value, view.col.value, view.readout_text) == before
+        assert len({f.readout for f in frames}) == len(frames)  # every position says something different
+        webp = book_frames.encode(frames[0].png)
+        assert len(webp) < len(frames[0].png)
+        assert Image.open(io.BytesIO(webp)).size == Image.open(io.BytesIO(frames[0].png)).size
+        view.col.value = 1  # still wired to its controls afterwards
+        assert view.readout_text == frames[1].readout
+    finally:
+        view.close()
+
+
+def test_encode_names_a_bad_format():
+    with pytest.raises(ValueError, match="fmt must be 'png' or 'webp', got 'gif'"):
+        book_frames.encode(b"", "gif")
 
 
 def test_frames_agree_with_the_committed_static_pictures(book):
