@@ -296,6 +296,19 @@ def test_every_page_works_offline(book, browser):
     assert players == len([k for p in NOTEBOOKS for k in live_view_keys(p)]) - len(book_frames.KERNEL_ONLY)
 
 
+def test_search_works_offline(book, browser):
+    site, _ = book
+    with serve(site) as base:
+        page = browser.new_page()
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+        page.goto(base + "search.html?q=equivariant", wait_until="load")
+        page.wait_for_function("document.querySelectorAll('#search-results ul.search li').length > 0",
+                               timeout=15000)
+        hits = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
+        page.close()
+    assert any("01_equivariance" in h for h in hits), hits
+
+
 CANARY = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Canary</title>
 <script src="_static/liveview.js"></script></head><body>
