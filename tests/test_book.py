@@ -345,6 +345,8 @@ def test_the_checks_catch_a_canary(tmp_path, browser):
     assert any("example.invalid" in f for f in faults["external"]), faults
     assert any("no-such-picture.png" in f for f in faults["failed"]), faults
     assert any("canary: an error" in f for f in faults["console"]), faults
+    # nothing else: the player's own script runs without error on the canary's view
+    assert [f for f in faults["console"] if "canary: an error" not in f and "Failed to load resource" not in f] == []
     assert any("example.invalid" in f for f in faults["images"]), faults
     assert any("no-such-picture.png" in f for f in faults["images"]), faults
     assert faults["views"] == ["canary.html: live view 1 did not change picture and readout"], faults

@@ -73,7 +73,8 @@ def player_html(view_id: str, view, spec, frames, committed, files: list[str], p
     return (
         f'<figure class="book-live-view" id="{view_id}" data-view="{view_id}">'
         f'<p class="book-live-view-note"><strong>{html.escape(view.title)}</strong>. {html.escape(note)}</p>'
-        f'<div class="book-live-view-controls"><label for="{slider_id}">{html.escape(slider.description)}</label> '
+        f'<div class="book-live-view-controls" hidden>'
+        f'<label for="{slider_id}">{html.escape(slider.description)}</label> '
         f'<input type="range" id="{slider_id}" min="{slider.min}" max="{slider.max}" step="{slider.step}" '
         f'value="{frame.slider}"> <output for="{slider_id}">{frame.slider}</output>{radios}</div>'
         f'<img class="book-live-view-image" src="{prefix}{files[current]}" width="{width}" height="{height}" '

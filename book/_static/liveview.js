@@ -22,6 +22,8 @@
       image.alt = frame[1];
       readout.textContent = frame[1];
     }
+    var controls = figure.querySelector(".book-live-view-controls");
+    if (controls) { controls.hidden = false; }  // hidden until this script runs: without it they could not move
     range.addEventListener("input", show);
     range.addEventListener("change", show);
     groups.forEach(function (g) { g.addEventListener("change", show); });
