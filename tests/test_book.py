@@ -388,7 +388,7 @@ def _html_text(markup: str) -> str:
 
 
 def test_handout_pages_have_no_solution(tmp_path):
-    pytest.importorskip("latex2mathml", reason="install the book's packages: pip install -e '.[test,book]'")
+    _need_sphinx()
     handouts = _tool("make_handouts")
     checked = 0
     for path in NOTEBOOKS:
@@ -402,7 +402,7 @@ def test_handout_pages_have_no_solution(tmp_path):
 
 
 def test_printed_handouts_have_no_solution_and_have_page_numbers(tmp_path, browser):
-    pytest.importorskip("latex2mathml", reason="install the book's packages: pip install -e '.[test,book]'")
+    _need_sphinx()
     from pypdf import PdfReader
 
     chosen = [p for p in NOTEBOOKS if p.stem in PRINTED]
