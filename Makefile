@@ -10,20 +10,22 @@ PORT   ?= 8888
 export OPENBLAS_NUM_THREADS ?= 1
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test lint unit notebooks-test browser bench student notebooks clean help
+.PHONY: lab test lint unit notebooks-test browser bench student notebooks book handouts clean help
 
 help:
 	@echo "make lab        set up, then start JupyterLab on notebooks/ (127.0.0.1, token auth)"
 	@echo "make test       set up, then run every test (ruff, unit, widgets, notebooks, browser)"
 	@echo "make bench      set up, then print benchmark figures as JSON lines"
 	@echo "make student    write student copies without solutions to student/"
+	@echo "make book       build the static book (HTML, live views as frame players) into build/book/"
+	@echo "make handouts   print one PDF per notebook, without solutions, into build/handouts/"
 	@echo "make notebooks  rebuild every notebook from notebooks/src/ and execute it on a fresh kernel"
 	@echo "make clean      remove the environment and build outputs"
 
 $(STAMP): pyproject.toml etc/jupyterlab-overrides.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Installing the project and its tools into $(VENV) (first time: about a minute)..."
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 | grep -v "is ignored: it is neither" || true
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,book]' 2>&1 | grep -v "is ignored: it is neither" || true
 	@$(PY) -c "import helpers, nbval, ipywidgets, jupyterlab" || (echo "Set-up failed: see the pip output above." && exit 1)
 	@# JupyterLab defaults for this environment: no "get notified about Jupyter news?" pop-up over the views.
 	@mkdir -p $(VENV)/share/jupyter/lab/settings/overrides.d
@@ -38,7 +40,7 @@ lab: $(STAMP)
 		--ServerApp.port=$(PORT) --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 lint: $(STAMP)
-	$(PY) -m ruff check helpers tests bench tools notebooks etc noxfile.py conftest.py
+	$(PY) -m ruff check helpers tests bench tools notebooks etc noxfile.py conftest.py book
 
 test: lint
 	MPLBACKEND=Agg $(PY) -m pytest -rs $(NBVAL) tests notebooks
@@ -48,6 +50,12 @@ bench: $(STAMP)
 
 student: $(STAMP)
 	$(PY) tools/make_student.py notebooks student
+
+book: $(STAMP)
+	$(PY) tools/build_book.py build/book
+
+handouts: $(STAMP)
+	$(PY) tools/make_handouts.py build/handouts
 
 notebooks: $(STAMP)
 	$(PY) tools/build_notebooks.py

@@ -20,7 +20,7 @@ nox.options.sessions = ["oldest", "newest"]
 OLDEST_PYTHON = "3.10"  # the lower bound of requires-python (tests/test_environment.py checks)
 NEWEST_PYTHON = "3.13"
 
-LINT_PATHS = ["helpers", "tests", "bench", "tools", "notebooks", "etc", "noxfile.py", "conftest.py"]
+LINT_PATHS = ["helpers", "tests", "bench", "tools", "notebooks", "etc", "noxfile.py", "conftest.py", "book"]
 NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
 KEY_PACKAGES = ["numpy", "matplotlib", "ipywidgets", "anywidget", "jupyterlab", "jupytext", "nbval", "nbclient",
                 "nbformat", "ipykernel", "jupyter_client", "notebook", "voila", "pytest", "hypothesis", "ruff"]
