@@ -63,6 +63,12 @@ def _equivariance(**kwargs):
     return EquivarianceExplorer(**kwargs)
 
 
+def _sliding_window():
+    from .explorers import SlidingWindowExplorer
+
+    return SlidingWindowExplorer()
+
+
 def _window():
     from .explorers import WindowExplorer
 
@@ -105,7 +111,8 @@ def _rotation():
 
 REGISTRY: dict[tuple[str, int], ViewSpec] = {
     ("00_start_here", 1): ViewSpec(_equivariance, "col", ("padding",)),
-    ("01_equivariance", 1): ViewSpec(_equivariance, "col", ("padding",)),
+    ("01_equivariance", 1): ViewSpec(_sliding_window, "col"),
+    ("01_equivariance", 2): ViewSpec(_equivariance, "col", ("padding",)),
     ("02_pooling", 1): ViewSpec(_window, "col"),
     ("02_pooling", 2): ViewSpec(_pooling, "col", ("blur",)),
     ("03_weight_sharing", 1): ViewSpec(_sharing, "col", ("mode",)),
