@@ -7,8 +7,7 @@
   the same run.
 - ``run_all_4x_04_softmax``: resident memory after each of four Run Alls of
   notebook 04 in one kernel (MB; target: every one < 250 MB); ``baseline``
-  is the same with the release of freed memory (``helpers.memory``: fixed mmap threshold,
-  ``malloc_trim``) off.
+  is the same with the release of freed memory (``helpers.memory``) off.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ RERUNS = 20
 GROWTH_TARGET_MB = 10
 RUN_ALL_TARGET_MB = 250
 #: Kernel code that switches off the release of freed memory (helpers.memory), for the baseline.
-NO_TRIM = "import helpers.memory\nhelpers.memory._TRIM = helpers.memory._MALLOPT = None"
+NO_TRIM = "import helpers.memory\nhelpers.memory._TRIM = None"
 
 
 def _growth_without_release(name: str) -> float:

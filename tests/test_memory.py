@@ -5,8 +5,8 @@
   ran; the kernel's resident memory may grow by at most 10 MB (before views
   were released it grew by about 47 MB, see the bench).
 - Running notebook 04 a second time in the same kernel gives back what the
-  first run's training freed: at most 20 MB more (without
-  ``helpers.memory.release_freed_memory`` it grew by about 57 MB: 240 to
+  first run left: at most 20 MB more (without
+  ``helpers.memory.release_after_each_cell`` it grew by about 57 MB: 240 to
   297 MB, the bench's baseline).
 """
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import cells
 from .._validate import as_float_array, choice, describe_value, positive_int
-from ..memory import map_large_arrays, release_freed_memory
+from ..memory import release_after_each_cell
 from ..ops import log_softmax
 from ._checks import as_rng, check_labels
 from .layers import SoftmaxCrossEntropy
@@ -209,7 +209,7 @@ def train(model: Model, x, y, epochs: int = 5, batch_size: int = 64, optimizer=N
     if not isinstance(title, str):
         raise TypeError(f"title must be a string, got {describe_value(title)}")
     show = _make_progress(progress, epochs, batches, title)
-    map_large_arrays()  # the batches' large temporaries go back to the system when freed: see helpers.memory
+    release_after_each_cell()  # what a cell run again replaced goes back to the system: see helpers.memory
     loss_fn = SoftmaxCrossEntropy()
     history = History()
     for epoch in range(1, epochs + 1):
@@ -245,5 +245,4 @@ def train(model: Model, x, y, epochs: int = 5, batch_size: int = 64, optimizer=N
     if show is not None:
         show.finish()
     model.forget()
-    release_freed_memory()  # the batches' temporaries: see helpers.memory
     return history
