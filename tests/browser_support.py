@@ -791,7 +791,8 @@ return (([name, i]) => {
   const css = img.getBoundingClientRect().width, dpr = window.devicePixelRatio || 1;
   const expected = dpr >= 1.5 ? 2 : 1;
   return {natural: img.naturalWidth, css, dpr, expected, drawn: img.naturalWidth / css,
-          ok: Math.abs(img.naturalWidth - expected * css) <= expected};
+          ok: Math.abs(img.naturalWidth - expected * css) <= expected,
+          watched: !!__views(name)[i].querySelector('.live-view-watch')};
 })(arguments[0]);
 """
 
@@ -799,6 +800,9 @@ return (([name, i]) => {
 def _sharpness(page, name: str, i: int, timeout_ms: int = 5000) -> dict | None:
     """The sharpness reading of live view i, once it is right or after ``timeout_ms`` (the kernel redraws a
     view for the screen's pixel ratio when the browser reports it, one round trip after the view appears)."""
+    first = page.evaluate(_fn(_JS_SHARPNESS), [name, i])
+    if first is None or first["ok"] or not first["watched"]:  # only a view with a kernel watch redraws by itself
+        return first
     try:
         page.wait_for_function(_fn(_JS_SHARPNESS.replace("return (([name, i]) => {", "const r = (([name, i]) => {", 1)
                                    + "return !!r && r.ok;"), arg=[name, i], timeout=timeout_ms)

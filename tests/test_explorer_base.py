@@ -198,19 +198,30 @@ class _Cached(_Tiny):
         return super().compute()
 
 
-def test_a_view_with_cached_frames_draws_each_state_once_and_shows_the_same_picture():
+def test_a_view_with_cached_frames_draws_every_state_when_built_and_then_only_serves_them():
+    _Cached.computed = 0
     fresh = _Tiny()
     view = _Cached()
-    for col, ink in ((1, "black"), (2, "grey"), (1, "black"), (0, "black"), (2, "grey")):
+    assert _Cached.computed == 4 * 2 + 1  # the first picture, then every (column, ink) state once
+    assert (view.slider.value, view.buttons.value) == (0, "black")  # left as built
+    for col, ink in ((1, "black"), (2, "grey"), (1, "black"), (0, "black"), (3, "grey")):
         view.slider.value, view.buttons.value = col, ink
         fresh.slider.value, fresh.buttons.value = col, ink
         assert view.image.value == fresh.image.value and view.readout_text == fresh.readout_text
         assert view.state["column"] == col
-    # one computation per state visited (including the intermediate (2, black) and (1, grey) on the way)
-    assert _Cached.computed == len(view._frame_cache)
-    assert _Cached.computed < view.frames
-    view.watch.pixel_ratio = 2  # a new pixel ratio is a new picture, drawn afresh
+    assert _Cached.computed == 9  # no key press waited for a drawing
+    view.watch.pixel_ratio = 2  # a new pixel ratio: every state drawn again, for it
+    assert _Cached.computed == 9 + 1 + 8 and len(view._frame_cache) == 16
     assert _png_size(view.image.value)[0] == 2 * view.live.css_size[0]
+
+
+def test_a_view_with_too_many_states_is_not_drawn_ahead(monkeypatch):
+    _Cached.computed = 0
+    monkeypatch.setattr(_Cached, "MAX_CACHED_STATES", 7)
+    view = _Cached()
+    assert _Cached.computed == 1 and len(view._frame_cache) == 1
+    view.slider.value = 3
+    assert _Cached.computed == 2
 
 
 def test_a_training_progress_bar_is_closed_when_its_cell_runs_again(monkeypatch):

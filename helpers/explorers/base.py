@@ -21,7 +21,9 @@ readout (class ``live-view-readout``).
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
+import itertools
 
 import ipywidgets as widgets
 
@@ -108,12 +110,50 @@ class Explorer:
         if self.watch is not None:
             self.watch.observe(self._on_pixel_ratio, names="pixel_ratio")
         self.update()
+        self._draw_all_states()
 
     closed = False
 
-    #: A view with few states (the product of its controls' positions) and a costly picture sets this:
-    #: each state is drawn once, then served from memory (the rotation view: 8 states).
+    #: A view with few states (the product of its controls' positions, at most :attr:`MAX_CACHED_STATES`) and
+    #: a costly picture sets this: all its states are drawn when it is built (and again for a new pixel
+    #: ratio), then served from memory, so no key press waits for a drawing (the rotation view: 8 states).
     cache_frames = False
+    MAX_CACHED_STATES = 16
+
+    def _states(self) -> list[tuple]:
+        """Every combination of the controls' values, or [] if there are more than MAX_CACHED_STATES."""
+        choices = []
+        for c in self.controls:
+            if isinstance(c, widgets.ToggleButtons):
+                choices.append(list(c.options))
+            else:
+                choices.append(list(range(c.min, c.max + 1, c.step)))
+        total = 1
+        for values in choices:
+            total *= len(values)
+        return list(itertools.product(*choices)) if total <= self.MAX_CACHED_STATES else []
+
+    def _draw_all_states(self) -> None:
+        """Fill the frame cache with every state, without a flicker of the controls in the browser."""
+        if not self.cache_frames:
+            return
+        saved = [c.value for c in self.controls]
+        for c in self.controls:
+            c.unobserve(self.update, names="value")
+        try:
+            with contextlib.ExitStack() as held:
+                for c in self.controls:
+                    held.enter_context(c.hold_sync())  # the browser sees only the values restored below
+                for values in self._states():
+                    for c, v in zip(self.controls, values):
+                        c.value = v
+                    self._frame()
+                for c, v in zip(self.controls, saved):
+                    c.value = v
+        finally:
+            for c in self.controls:
+                c.observe(self.update, names="value")
+        self.update()
 
     def set_pixel_ratio(self, pixel_ratio: int) -> None:
         """Draw for ``pixel_ratio`` device pixels per CSS pixel (1 or 2) and show the picture at the same size.
@@ -127,6 +167,7 @@ class Explorer:
             self.image.layout.width = f"{css_width}px"
             self.image.layout.height = f"{css_height}px"
             self.update()
+            self._draw_all_states()
 
     def _on_pixel_ratio(self, change) -> None:
         self.set_pixel_ratio(int(change["new"]))
@@ -166,12 +207,7 @@ class Explorer:
         key = (self.live.pixel_ratio, *(c.value for c in self.controls))
         cached = self._frame_cache.get(key)
         if cached is None:
-            self.state = self.compute()
-            self.draw(self.state)
-            png = self.live.render()
-            self.readout_text = self.describe(self.state)
-            if self.cache_frames:
-                self._frame_cache[key] = (self.state, png, self.readout_text)
+            png = self._frame()
         else:
             self.state, png, self.readout_text = cached
             self.draw(self.state)  # the artists follow the state shown (cheap: no drawing)
@@ -180,6 +216,17 @@ class Explorer:
             f'<div role="status" aria-live="polite" style="font-family: monospace; white-space: pre-wrap;">'
             f"{html.escape(self.readout_text)}</div>")
         self.frames += 1
+
+    def _frame(self) -> bytes:
+        """Compute, draw, describe and render the current control values; cache the frame if asked."""
+        self.state = self.compute()
+        self.draw(self.state)
+        png = self.live.render()
+        self.readout_text = self.describe(self.state)
+        if self.cache_frames:
+            key = (self.live.pixel_ratio, *(c.value for c in self.controls))
+            self._frame_cache[key] = (self.state, png, self.readout_text)
+        return png
 
     # -- display -------------------------------------------------------------
     def _control_text(self, control) -> str:

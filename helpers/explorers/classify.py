@@ -88,7 +88,8 @@ class ClassifierExplorer(Explorer):
         self.channels, self.vmax = self._pick_channels(row, n_maps)
         self.ylim = self._logit_range(row)
         n = n_maps
-        live = LiveFigure(ncols=3 + 2 * n, nrows=2, panel=1.75, title_space=0.5,
+        # 952 CSS pixels wide: fits the output area of JupyterLab in a 1400-pixel window (968), never shrunk
+        live = LiveFigure(ncols=3 + 2 * n, nrows=2, panel=1.7, title_space=0.5,
                           width_ratios=[1] * (1 + 2 * n) + [1.25, 1.25])
         ncols = 3 + 2 * n
         self.im_input, self.im_maps, self.logit_bars, self.prob_bars = [], [], [], []
