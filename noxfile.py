@@ -22,8 +22,9 @@ NEWEST_PYTHON = "3.13"
 
 LINT_PATHS = ["helpers", "tests", "bench", "tools", "notebooks", "etc", "noxfile.py", "conftest.py", "book"]
 NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
-KEY_PACKAGES = ["numpy", "matplotlib", "ipywidgets", "anywidget", "jupyterlab", "jupytext", "nbval", "nbclient",
-                "nbformat", "ipykernel", "jupyter_client", "notebook", "voila", "pytest", "hypothesis", "ruff"]
+KEY_PACKAGES = ["numpy", "matplotlib", "scikit-learn", "ipywidgets", "anywidget", "jupyterlab", "jupytext", "nbval",
+                "nbclient", "nbformat", "ipykernel", "jupyter_client", "notebook", "voila", "pytest", "hypothesis",
+                "ruff"]
 
 
 def _show_versions(session: nox.Session) -> None:
