@@ -296,6 +296,32 @@ def test_every_page_works_offline(book, browser):
     assert players == len([k for p in NOTEBOOKS for k in live_view_keys(p)]) - len(book_frames.KERNEL_ONLY)
 
 
+_CONTRAST_JS = """() => {
+  const lum = (c) => { const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(v => {
+      v = v / 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const back = (el) => { for (; el; el = el.parentElement) { const c = getComputedStyle(el).backgroundColor;
+      if (c && !c.endsWith(", 0)") && c !== "transparent") return c; } return "rgb(255, 255, 255)"; };
+  return Array.from(document.querySelectorAll(".book-live-view-readout")).map(r => {
+    const a = lum(getComputedStyle(r).color), b = lum(back(r));
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); });
+}"""
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_the_readout_is_readable_in_both_colour_modes(book, browser, mode):
+    """WCAG contrast of each player's readout at least 4.5 (the theme's dark mode once gave 1.7)."""
+    site, _ = book
+    with serve(site) as url:
+        page = browser.new_page()
+        page.goto(url + "notebooks/01_equivariance.html")
+        page.evaluate(f"() => {{ document.documentElement.dataset.theme = '{mode}';"
+                      f" document.documentElement.dataset.mode = '{mode}'; }}")
+        ratios = page.evaluate(_CONTRAST_JS)
+        page.close()
+    assert ratios and min(ratios) >= 4.5, ratios
+
+
 def test_search_works_offline(book, browser):
     site, _ = book
     with serve(site) as base:
