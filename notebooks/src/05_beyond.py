@@ -551,13 +551,19 @@ print(f"steps to 85%: max-blur pool as many as max pool or more at every seed, m
 # CIFAR-10). For the max-pooling networks the curve jumps up and down; for
 # their MaxBlurPool versions it is much smoother. Here is the same view for
 # our trained networks, the pairs of all 5 seeds above, no new training.
-# The test images are 100 new ones (noise 0.25), each placed so that moving
-# it up to 8 pixels down and 8 right (a circular shift, as above) keeps the
-# sprite at least 2 pixels from the border. For each image and network the
-# cell computes the true-class probability at the shifts 0, 1, ..., 8
-# (`helpers.aliasing.probability_along_shifts`) and prints, per seed, the
-# mean over the images of the **largest drop**: how far the probability
-# falls below its value at shift 0 somewhere along the path.
+# A diagonal shift by k means k pixels down *and* k pixels right, for k = 0,
+# 1, ..., 8. The test images are 100 new ones (noise 0.25), each placed so
+# that even the shift by 8 (circular, as above) keeps the sprite at least 2
+# pixels from the border: only noise wraps around, and the sprite never
+# meets the zero padding, which section 1 showed the network can see. For
+# each image and network the cell computes the true-class probability p(k)
+# at the shifts k = 0, 1, ..., 8
+# (`helpers.aliasing.probability_along_shifts`). Per seed and network it
+# prints the mean over the images of the **largest drop**: the largest of
+# p(0) - p(k) over k = 1, ..., 8, that is, how far the probability falls
+# below its unshifted value at the worst shift of the path (0 if it never
+# falls below). The last column is the largest drop of the worst of the 100
+# images.
 
 # %%
 x_path, y_path = shift_path_test_set(100, noise=0.25, seed=7)
@@ -612,23 +618,34 @@ show(fig)
 
 # %% [markdown]
 # *Left and middle: the probability of the true class of one test image as
-# it moves diagonally by 0 to 8 pixels, under the max-pooling networks
-# (left) and the max-blur-pooling networks (middle), one line per seed. The
+# it moves diagonally by 0 to 8 pixels (down and right), under the
+# max-pooling networks (left) and the max-blur-pooling networks (middle), one line per seed. The
 # image was selected, as Zhang's were: it is the one whose curve swings most
 # under the seed-0 max-pooling network. Right: all 100 test images, the mean
 # change of the true-class probability from its value at shift 0; the line
 # is the mean over the 5 seeds, the band their range. Look at the zigzag of
-# the max-pooling curves: up at odd shifts, back at even ones.*
+# the max-pooling curves: on the left each seed's curve takes one value at
+# odd shifts and another at even ones (lower at odd shifts for some seeds,
+# higher for others); on the right the mean change is large at every odd
+# shift and small at every even one.*
 #
 # What holds at every seed: the max-pooling network's true-class probability
 # zigzags. Averaged over the images, it moves 2.9 to 5.0 times more at odd
-# shifts than at even ones, where it changes about as little as with blur
-# pooling (0.8 to 1.8 times as much). That is the polyphase identity again: a diagonal
-# shift by an even number of pixels moves the first pooled map by whole
-# cells, an odd one makes it keep another grid of pixels. With blur pooling
-# the mean largest drop along the path is 2.5 to 3.5 times smaller. Smaller,
-# not zero: some image still loses 0.079 to 0.124 of its probability
-# somewhere along the path, depending on the seed. The selected plus shows
+# shifts than at even ones. At even shifts it changes about as little as
+# the blur-pooling network does: its mean change there is 0.8 to 1.8 times
+# the blur-pooling network's, depending on the seed. That is the polyphase
+# identity again: a diagonal shift by an even number of pixels moves the
+# first pooled map by whole cells, an odd one makes it keep another grid of
+# pixels. (The blur-pooling curve on the right has small dips of its own,
+# at shifts 4 and 8: only a shift by a multiple of 4 also moves the map
+# after the *second* subsampling by whole cells. With max pooling the
+# second grid does not matter: the global max of a max-pooled map is the
+# global max of the map before pooling, whichever grid is kept. With blur
+# pooling it matters a little.) With blur pooling the mean largest drop
+# along the path is 2.5 to 3.5 times smaller. Smaller, not zero: the worst
+# image's true-class probability still falls 0.079 to 0.124 below its
+# unshifted value somewhere along the path, depending on the seed. The
+# selected plus shows
 # the zigzag at its clearest, 0.68 at even shifts and 0.27 at odd ones under
 # the seed-0 max-pooling network (it was chosen for that); the networks of
 # other seeds zigzag less on it.
@@ -919,20 +936,29 @@ for name, net in (("A", net_a), ("B", net_b)):
 # did for the untrained one. What does that buy? Cohen & Welling (2016)
 # trained p4 networks on handwritten digits turned by random angles, and
 # tested them on turned digits too. Here the training objects are all
-# upright, and the test objects are turned by 0, 90, 180 and 270
-# degrees: a test of what the network was never shown.
+# upright, and the test images are turned whole (object, position and
+# noise) by 0, 90, 180 and 270 degrees: a test of what the network was
+# never shown.
 #
 # The four classes are the cat, the triangle, the plus and the box, placed
 # anywhere on a 16x16 canvas with noise (standard deviation 0.15). A plus and
 # a box look the same after a quarter turn; a cat and a triangle do not. Three
 # networks, all with zero padding, a global max pool and a dense layer on
-# top (`helpers.rotation.rotation_experiment`):
+# top (`helpers.rotation.rotation_experiment`). Zero padding keeps the
+# rotation law exact too: a quarter turn maps the zero border of a square
+# image onto itself. And, as for 28x28 above, a quarter turn maps the 2x2
+# pooling cells of a 16x16 map (and of the 8x8 one after the first pooling)
+# onto each other.
 #
 # - **p4**: the network of this section (lifting layer, ReLU, 2x2 max pool,
 #   group layer, ReLU, 2x2 max pool, max over orientations, global max pool)
 #   with 4 filters per layer, each used in 4 orientations;
 # - **plain**: the same stack with ordinary convolutions and 8 filters per
-#   layer, so that it has about as many parameters (printed below);
+#   layer, so that it has about as many parameters (printed below). A group
+#   layer's filter has a 3x3 kernel for every input channel *and* input
+#   orientation, so its 4 filters over 4 channels x 4 orientations hold
+#   4 x 16 = 64 kernels, as many as the plain layer's 8 filters over 8
+#   channels;
 # - **plain, rotated copies**: the plain CNN, from the same initial weights,
 #   trained on the same images with each one turned by a random quarter
 #   turn. Training on transformed copies of the training images is called
@@ -940,8 +966,10 @@ for name, net in (("A", net_a), ("B", net_b)):
 #   instead of built into the architecture, as in notebook 04's section 5
 #   for positions.
 #
-# Each network makes 160 Adam steps of 32 images (the same number of steps
-# and images for all three), and is tested on 200 new images, for 5 seeds.
+# Each network makes 160 Adam steps of 32 images: 5,120 training images,
+# each used once, the same ones for all three (turned, for the third). Each
+# is tested on 200 new upright images, turned whole by each of the four
+# angles. All of this is repeated for 5 seeds.
 
 # %%
 rot_runs = rotation_table(seeds=(0, 1, 2, 3, 4))
@@ -955,8 +983,10 @@ print("p4 network, test accuracy on upright objects, seeds 0-4:",
 #
 # Before looking at the table below: what is the trained p4 network's test
 # accuracy on the objects turned by 90, 180 and 270 degrees? Write
-# `rotated_accuracy(upright)`, which returns the three accuracies (fractions,
-# like `upright`) from its accuracy on the upright objects.
+# `rotated_accuracy(upright)`. Its argument `upright` is one number: the
+# network's test accuracy on the upright objects at one seed, as a fraction
+# (`0.88` for the 88.0% printed above). It returns a list of three
+# fractions, the accuracies at 90, 180 and 270 degrees.
 
 # %% tags=["solution"]
 def rotated_accuracy(upright):
@@ -1005,9 +1035,9 @@ assert all(np.array_equal(weakest.class_accuracy["p4"][r], weakest.class_accurac
 # all four angles, because its answers are: every test image gets the same
 # top-1 class at every angle, and the logits differ by less than 1e-12, the
 # rounding of sums taken in another order. The plain CNN is perfect on
-# upright objects and loses accuracy at every turn, 74.1% on average at 90
-# degrees. The per-class line says where: a turned plus or box is an upright
-# one, so nothing changes for them; the turned cat is still mostly called a
+# upright objects and loses accuracy at every turn: at 90 degrees it falls
+# to 74.1% on average. The per-class line says where: a turned plus or box
+# is an upright one, so nothing changes for them; the turned cat is still mostly called a
 # cat (94%), the turned triangle almost never (2%). A half turn costs less on
 # average (85.9%), but how much varies with the seed (77.5% to 99.5%). With
 # rotated copies, the plain CNN learned the invariance within the same
@@ -1016,9 +1046,11 @@ assert all(np.array_equal(weakest.class_accuracy["p4"][r], weakest.class_accurac
 # What varies: the p4 network reached 100.0% at four seeds and stopped at
 # 88.0% at seed 3, where after 160 steps it still mistakes many a plus for
 # another class (56% of them right). That is training falling short, not the
-# invariance: the same images are wrong at every angle. Here, unlike in
-# notebook 04, learning the invariance from data cost no extra training:
-# the same 160 steps were enough for the plain CNN with rotated copies.
+# invariance: the same images are wrong at every angle. In notebook 04,
+# learning invariance to position from data cost data: 128 images spread
+# over all positions fell short. Here it cost nothing we could measure: the
+# same 160 steps and 5,120 images (each class seen at each angle about 320
+# times) were enough for the plain CNN with rotated copies.
 #
 # So why build the invariance in, if augmentation does as well here? The
 # learned one is approximate: the augmented CNN gives 99.5% to 100.0% of the
