@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.explorers import EquivarianceExplorer
+from helpers.explorers import EquivarianceExplorer, SlidingWindowExplorer
 from helpers.explorers.beyond import PositionLeakExplorer, RotationExplorer
 from helpers.explorers.pooling import PoolingExplorer, WindowExplorer
 from helpers.explorers.sharing import MODES, SharingExplorer
@@ -35,6 +35,24 @@ def test_00_demo():
     assert "peak of the 'ear' map at row 4, column 9" in text and "= 0 (circular padding): exact" in text
     assert "= 2 (zero padding): NOT exact: the cat touches the border" in readout(view, padding="zero", col=0)
     assert "= 0 (zero padding): exact" in readout(view, col=1)
+
+
+def test_01_demo_window():
+    view = SlidingWindowExplorer()
+    assert (view.row.value, view.col.value, view.filter.value) == (9, 6, "ear")
+    assert "sum of the nine products = 0" in readout(view)
+    text = readout(view, col=9)
+    assert "sum of the nine products = 3" in text and "all nine of its pixels are in the image" in text
+    assert "products patch * w = [[0, 0, 0], [0, 1, 0], [0, 1, 1]]" in text
+    text = readout(view, row=13, col=11)
+    assert "sum of the nine products = -4" in text and "patch = [[1, 1, 1], [1, 0, 1], [1, 1, 1]]" in text
+    text = readout(view, row=0, col=0)
+    assert "sum of the nine products = 0" in text and "5 of its nine pixels lie outside the image" in text
+    assert "the 783 after it are not reached yet" in text
+    assert "it is the last cell: the whole map is filled in" in readout(view, row=27, col=27)
+    view.row.value, view.col.value = 9, 9
+    assert "sum of the nine products = -1" in readout(view, filter="vertical edge")
+    assert "sum of the nine products = -2" in readout(view, filter="horizontal edge")
 
 
 def test_01_demo():
