@@ -42,7 +42,7 @@ import numpy as np
 from ._validate import as_float_array, choice, describe_value, integer, positive_float, positive_int
 from .ops import shift
 from .positions import centred_test_set, shift_metrics
-from .sprites import CLASSES, SPRITES, make_dataset
+from .sprites import CLASSES, make_dataset, scatter_sprites
 from .tinycnn.experiments import make_cnn
 from .tinycnn.model import Adam, Model
 from .tinycnn.training import evaluate, train
@@ -187,16 +187,7 @@ def shift_path_test_set(n: int = 100, noise: float = 0.25, seed: int = 7, max_sh
     if max_shift < 0 or gap < 0 or hi < gap:
         raise ValueError(f"no position fits: a 9x9 sprite shifted by max_shift={max_shift} with gap={gap} "
                          f"on a {canvas}x{canvas} canvas needs max_shift + 2 * gap <= {canvas - _SPRITE}")
-    rng = np.random.default_rng(integer(seed, "seed"))
-    y = np.arange(n) % len(CLASSES)
-    rng.shuffle(y)
-    pos = rng.integers(gap, hi + 1, size=(n, 2))
-    x = np.zeros((n, 1, canvas, canvas))
-    for i, (r, c) in enumerate(pos):
-        x[i, 0, r:r + _SPRITE, c:c + _SPRITE] = SPRITES[CLASSES[y[i]]]
-    if noise > 0:
-        x += noise * rng.standard_normal(x.shape)
-    return x, y
+    return scatter_sprites(np.random.default_rng(integer(seed, "seed")), n, canvas, gap, hi, noise=noise)
 
 
 def probability_along_shifts(model: Model, x, y, shifts=SHIFT_PATH) -> np.ndarray:

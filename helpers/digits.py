@@ -37,7 +37,7 @@ import numpy as np
 
 from ._validate import as_float_array, choice, describe_value, integer, positive_float, positive_int
 from .tinycnn._checks import as_rng
-from .tinycnn.experiments import HEADS, make_cnn
+from .tinycnn.experiments import check_seed_and_heads, make_cnn
 from .tinycnn.model import Adam, check_classifier
 from .tinycnn.training import evaluate, train
 
@@ -234,16 +234,7 @@ def left_right_digits(seed: int = 0, heads=("flatten", "gmp"), classes=(0, 1, 2,
     argument; ``ImportError`` if scikit-learn (which ships the data) is
     missing.
     """
-    seed = integer(seed, "seed")
-    if seed < 0:
-        raise ValueError(f"seed must be an integer >= 0, got {seed}")
-    if isinstance(heads, str) or not hasattr(heads, "__iter__") or not list(heads):
-        raise ValueError(f"heads must be a non-empty sequence of names from {HEADS}, got {describe_value(heads)}")
-    heads = tuple(heads)
-    for h in heads:
-        choice(h, "heads", HEADS)
-    if len(set(heads)) != len(heads):
-        raise ValueError(f"heads must not repeat a name, got {heads}")
+    seed, heads = check_seed_and_heads(seed, heads)
     canvas = _check_canvas(canvas)
     epochs = positive_int(epochs, "epochs")
     channels = positive_int(channels, "channels")

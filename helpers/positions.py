@@ -39,7 +39,7 @@ import numpy as np
 
 from ._validate import as_float_array, choice, describe_value, integer, padding_choice, positive_int
 from .ops import conv2d, max_pool2d, shift
-from .sprites import CLASSES, SPRITES, make_dataset, sprite
+from .sprites import CLASSES, SPRITES, make_dataset, scatter_sprites, sprite
 from .tinycnn.experiments import make_cnn
 from .tinycnn.layers import Conv2D, Dense, ReLU
 from .tinycnn.model import Adam, Model
@@ -406,16 +406,8 @@ def centred_test_set(n: int = 200, noise: float = 0.05, seed: int = 0, margin: i
     margin = integer(margin, "margin")
     if not 0 <= margin <= (canvas - _SPRITE) // 2:
         raise ValueError(f"margin must be in 0..{(canvas - _SPRITE) // 2}, got {margin}")
-    rng = np.random.default_rng(integer(seed, "seed"))
-    y = np.arange(n) % len(CLASSES)
-    rng.shuffle(y)
-    pos = rng.integers(margin, canvas - _SPRITE - margin + 1, size=(n, 2))
-    x = np.zeros((n, 1, canvas, canvas))
-    for i, (r, c) in enumerate(pos):
-        x[i, 0, r:r + _SPRITE, c:c + _SPRITE] = SPRITES[CLASSES[y[i]]]
-    if noise > 0:
-        x += noise * rng.standard_normal(x.shape)
-    return x, y
+    return scatter_sprites(np.random.default_rng(integer(seed, "seed")), n, canvas, margin,
+                           canvas - _SPRITE - margin, noise=noise)
 
 
 def shift_metrics(model: Model, x, y, max_shift: int = 4, seed: int = 0) -> dict:

@@ -42,7 +42,7 @@ import numpy as np
 
 from ._validate import describe_value, integer, positive_float, positive_int
 from .groupconv import ORIENTATIONS, make_p4_cnn, make_plain_cnn, rot90
-from .sprites import SPRITES
+from .sprites import SPRITES, scatter_sprites
 from .tinycnn.model import Adam, Model
 from .tinycnn.training import train
 
@@ -106,16 +106,8 @@ def rotation_dataset(n: int, canvas: int = 16, noise: float = ROTATION_NOISE, se
     for c in classes:
         if c not in SPRITES:
             raise ValueError(f"classes must hold sprite names from {sorted(SPRITES)}, got {c!r}")
-    rng = np.random.default_rng(integer(seed, "seed"))
-    y = np.arange(n) % len(classes)
-    rng.shuffle(y)
-    pos = rng.integers(0, canvas - _SPRITE + 1, size=(n, 2))
-    x = np.zeros((n, 1, canvas, canvas))
-    for i, (r, c) in enumerate(pos):
-        x[i, 0, r:r + _SPRITE, c:c + _SPRITE] = SPRITES[classes[y[i]]]
-    if noise > 0:
-        x += noise * rng.standard_normal(x.shape)
-    return x, y
+    return scatter_sprites(np.random.default_rng(integer(seed, "seed")), n, canvas, 0, canvas - _SPRITE,
+                           tuple(classes), noise)
 
 
 def turn_randomly(x, seed: int = 0) -> np.ndarray:

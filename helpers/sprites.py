@@ -166,6 +166,28 @@ def region_columns(region: str, canvas_width: int = 28, sprite_width: int = 9) -
     return 0, canvas_width - sprite_width
 
 
+def scatter_sprites(rng: np.random.Generator, n: int, canvas: int, lo: int, hi: int, classes=CLASSES,
+                    noise: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` images balanced over ``classes``, each one sprite with its top-left corner at a random
+    ``(row, col)`` in ``lo..hi`` (both ends included, the same range for rows and columns), plus Gaussian
+    noise of standard deviation ``noise``.
+
+    The caller checks its arguments (the measurement modules that use this
+    state their own ranges). Everything random comes from ``rng``, drawn in
+    this order: the labels' shuffle, the positions, the noise. Returns ``x``
+    ``(n, 1, canvas, canvas)`` and labels ``y`` ``(n,)`` as indices into ``classes``.
+    """
+    y = np.arange(n) % len(classes)
+    rng.shuffle(y)
+    pos = rng.integers(lo, hi + 1, size=(n, 2))
+    x = np.zeros((n, 1, canvas, canvas))
+    for i, (r, c) in enumerate(pos):
+        x[i, 0, r:r + 9, c:c + 9] = SPRITES[classes[y[i]]]
+    if noise > 0:
+        x += noise * rng.standard_normal(x.shape)
+    return x, y
+
+
 def make_dataset(n: int, region: str = "everywhere", classes=CLASSES, canvas: int = 28,
                  noise: float = 0.05, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A labelled set of ``n`` images, balanced over ``classes``.

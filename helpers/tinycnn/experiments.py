@@ -163,6 +163,25 @@ class LeftRightResult:
         return self.table()
 
 
+def check_seed_and_heads(seed, heads) -> tuple[int, tuple[str, ...]]:
+    """``seed`` as an int >= 0 and ``heads`` as a tuple of distinct names from :data:`HEADS`.
+
+    Raises:
+        ValueError/TypeError: naming the argument, what it got and what was expected.
+    """
+    seed = integer(seed, "seed")
+    if seed < 0:
+        raise ValueError(f"seed must be an integer >= 0, got {seed}")
+    if isinstance(heads, str) or not hasattr(heads, "__iter__") or not list(heads):
+        raise ValueError(f"heads must be a non-empty sequence of names from {HEADS}, got {describe_value(heads)}")
+    heads = tuple(heads)
+    for h in heads:
+        choice(h, "heads", HEADS)
+    if len(set(heads)) != len(heads):
+        raise ValueError(f"heads must not repeat a name, got {heads}")
+    return seed, heads
+
+
 def left_right_experiment(seed: int = 0, heads=("flatten", "gmp"), n_train: int = 1024, n_test: int = 400,
                           epochs: int = 2, channels: int = 16, pool: str = "max", lr: float = 0.005,
                           optimizer: str = "adam", train_region: str = "left", progress=None) -> LeftRightResult:
@@ -192,16 +211,7 @@ def left_right_experiment(seed: int = 0, heads=("flatten", "gmp"), n_train: int 
     ``progress`` is passed to :func:`train` (``None``: silent). Returns a
     :class:`LeftRightResult`.
     """
-    seed = integer(seed, "seed")
-    if seed < 0:
-        raise ValueError(f"seed must be an integer >= 0, got {seed}")
-    if isinstance(heads, str) or not hasattr(heads, "__iter__") or not list(heads):
-        raise ValueError(f"heads must be a non-empty sequence of names from {HEADS}, got {describe_value(heads)}")
-    heads = tuple(heads)
-    for h in heads:
-        choice(h, "heads", HEADS)
-    if len(set(heads)) != len(heads):
-        raise ValueError(f"heads must not repeat a name, got {heads}")
+    seed, heads = check_seed_and_heads(seed, heads)
     n_train = positive_int(n_train, "n_train")
     n_test = positive_int(n_test, "n_test")
     epochs = positive_int(epochs, "epochs")
