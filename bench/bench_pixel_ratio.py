@@ -108,8 +108,9 @@ def run():
     for name, view, slider, values in _views():
         cached = view.cache_frames
         first = {}
-        if cached:  # first visits: the cache off, every state drawn
+        if cached:  # first visits: the cache off and empty, every state drawn
             view.cache_frames = False
+            view._frame_cache.clear()
             for ratio in (1, 2):
                 first[ratio] = _measure(view, slider, values, ratio)
             view.cache_frames = True
