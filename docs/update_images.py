@@ -7,7 +7,7 @@ a view changes, run the browser test, then
     .venv/bin/python docs/update_images.py
 
 which writes the views the README shows to ``docs/img/`` as 64-colour PNGs
-(about 15 to 25 kB each), and commit them. Check the README's alt text still
+(about 25 to 60 kB each: the screenshots are taken at device pixel ratio 2), and commit them. Check the README's alt text still
 describes each picture.
 """
 
@@ -24,7 +24,8 @@ OUT = ROOT / "docs" / "img"
 
 #: screenshot of the browser test -> image in docs/img/ (the names the README uses)
 CHOSEN = {
-    "01_equivariance-1.png": "equivariance.png",
+    "01_equivariance-1.png": "sliding-window.png",
+    "01_equivariance-2.png": "equivariance.png",
     "02_pooling-1.png": "pooling-window.png",
     "02_pooling-2.png": "pooling-blur.png",
     "03_weight_sharing-1.png": "weight-sharing.png",
