@@ -7,8 +7,8 @@ a view changes, run the browser test, then
     .venv/bin/python docs/update_images.py
 
 which writes the views the README shows to ``docs/img/`` as 64-colour PNGs
-(about 25 to 60 kB each: the screenshots are taken at device pixel ratio 2), and commit them. Check the README's alt text still
-describes each picture.
+(about 25 to 60 kB each: the screenshots are taken at device pixel ratio 2),
+and commit them. Check the README's alt text still describes each picture.
 """
 
 from __future__ import annotations
