@@ -442,3 +442,30 @@ def test_printed_handouts_have_no_solution_and_have_page_numbers(tmp_path, brows
         assert "YOUR CODE HERE" in "\n".join(pages)  # the stubs are shown
         for i, text in enumerate(pages, start=1):
             assert f"page {i} of {len(pages)}" in text, f"{pdf.name}: no page number on page {i}"
+
+
+def test_wide_printed_output_is_made_smaller_not_wrapped(tmp_path, browser):
+    """A printed table wider than the A4 page keeps its rows: its font shrinks to fit (the handouts once
+    wrapped every row of 02's shift-consistency table in two)."""
+    tools = _tool("make_handouts")
+    row = "  ".join(f"k = {k}: {k / 10:.3f}" for k in range(12))  # about 190 characters
+    narrow = "short line"
+    page_html = ('<html><head><style>' + tools.PRINT_CSS + '</style></head><body>'
+                 '<div class="jp-OutputArea-output"><pre id="wide">' + row + "\n" + row + '</pre></div>'
+                 '<div class="jp-OutputArea-output"><pre id="narrow">' + narrow + '</pre></div></body></html>')
+    src = tmp_path / "wide.html"
+    src.write_text(page_html, encoding="utf-8")
+    page = browser.new_page(viewport={"width": tools.PRINT_WIDTH_PX, "height": 800})
+    page.emulate_media(media="print")
+    page.goto(src.as_uri())
+    before = page.evaluate("() => { const p = document.getElementById('wide'); return p.scrollWidth > p.clientWidth; }")
+    result = page.evaluate(tools.FIT_OUTPUT_JS)
+    wide = page.evaluate("""() => { const p = document.getElementById('wide'), q = document.getElementById('narrow');
+      return {fits: p.scrollWidth <= p.clientWidth + 1, size: parseFloat(getComputedStyle(p).fontSize),
+              narrowSize: parseFloat(getComputedStyle(q).fontSize),
+              whiteSpace: getComputedStyle(p).whiteSpace}; }""")
+    page.close()
+    assert before, "the test row should be wider than the page"
+    assert result == {"shrunk": 1, "wrapped": 0}
+    assert wide["fits"] and wide["whiteSpace"] == "pre" and wide["size"] >= 6
+    assert wide["size"] < wide["narrowSize"]  # only the wide block is made smaller

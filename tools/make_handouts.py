@@ -44,7 +44,28 @@ pre, code, .jp-InputArea-editor pre, .highlight pre, .jp-OutputArea-output pre {
 img { max-width: 100% !important; height: auto !important; }
 figure.live-view-static, .jp-OutputArea-output img, pre { break-inside: avoid; }
 .jp-Notebook { padding: 0 !important; }
+.jp-OutputArea-output pre { white-space: pre !important; overflow-wrap: normal; word-break: normal; }
 """
+
+#: The printable width of an A4 page with the margins below, in CSS pixels (182 mm at 96 per inch).
+PRINT_WIDTH_PX = 688
+
+#: Printed output (a table, an array) keeps its lines: where one is wider than the page, the block's font is
+#: made smaller until it fits (down to 6 px); only what still does not fit is wrapped.
+FIT_OUTPUT_JS = """() => {
+  let shrunk = 0, wrapped = 0;
+  for (const p of document.querySelectorAll('.jp-OutputArea-output pre')) {
+    let size = parseFloat(getComputedStyle(p).fontSize);
+    if (p.scrollWidth <= p.clientWidth + 1) continue;
+    while (p.scrollWidth > p.clientWidth + 1 && size > 6) { size -= 0.25; p.style.fontSize = size + 'px'; }
+    shrunk += 1;
+    if (p.scrollWidth > p.clientWidth + 1) {
+      p.style.setProperty('white-space', 'pre-wrap', 'important');
+      wrapped += 1;
+    }
+  }
+  return {shrunk, wrapped};
+}"""
 
 _SCRIPT_FROM_ELSEWHERE = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>', re.I)
 _MODULE_FROM_ELSEWHERE = re.compile(r'<script type="module">(?:(?!</script>).)*https?://(?:(?!</script>).)*</script>',
@@ -122,10 +143,12 @@ def print_pdfs(pages: list[tuple[Path, Path, str]], browser=None) -> list[str]:
     footer = ('<div style="font-size: 8pt; width: 100%; text-align: center; color: #444;">'
               '{title}: page <span class="pageNumber"></span> of <span class="totalPages"></span></div>')
     with contextlib.nullcontext(browser) if browser is not None else chromium() as chosen:
-        page = chosen.new_page()
+        page = chosen.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+        page.emulate_media(media="print")  # lay out as printed, so that the widths measured below are the page's
         page.route("**/*", route)
         for src, pdf, title in pages:
             page.goto(src.as_uri(), wait_until="load")
+            page.evaluate(FIT_OUTPUT_JS)
             page.pdf(path=str(pdf), format="A4", print_background=True, display_header_footer=True,
                      header_template="<span></span>", footer_template=footer.format(title=html.escape(title)),
                      margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
