@@ -24,7 +24,7 @@ help:
 
 $(STAMP): pyproject.toml etc/jupyterlab-overrides.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@echo "Installing the project and its tools into $(VENV) (first time: about a minute)..."
+	@echo "Installing the project and its tools into $(VENV) (first time: a minute or two)..."
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,book]' 2>&1 | grep -v "is ignored: it is neither" || true
 	@$(PY) -c "import helpers, nbval, ipywidgets, jupyterlab" || (echo "Set-up failed: see the pip output above." && exit 1)
 	@# JupyterLab defaults for this environment: no "get notified about Jupyter news?" pop-up over the views.
