@@ -136,9 +136,7 @@ def sliding_window_state(row: int, col: int, filter: str = "ear", canvas: int = 
     fmap = conv2d(x, kernel, padding="zero")
     filled = fmap.copy()
     filled.ravel()[row * canvas + col + 1:] = np.nan
-    rows = np.arange(row - 1, row + 2)
-    cols = np.arange(col - 1, col + 2)
-    inside = ((rows >= 0) & (rows < canvas))[:, None] & ((cols >= 0) & (cols < canvas))[None, :]
+    inside = window_patch(np.ones_like(x), row, col, kernel.shape[0]) == 1  # the padding's cells are 0
     return {"x": x, "kernel": np.array(kernel), "patch": patch, "products": products,
             "sum": float(products.sum()), "map": fmap, "filled": filled, "value": float(fmap[row, col]),
             "padding_mask": ~inside, "outside": int(inside.size - inside.sum()), "position": (row, col),

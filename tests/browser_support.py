@@ -784,8 +784,8 @@ def probe_live_views(page, name: str, presses: int = 3, screenshot_dir: Path | N
 # How sharp live view i's picture is: image pixels per CSS pixel against the screen's device pixel ratio.
 # A picture is sharp and unstretched when it was drawn for the screen: 2 image pixels per CSS pixel where the
 # screen has 1.5 or more device pixels per CSS pixel, else 1 (one CSS pixel of rounding allowed).
-_JS_SHARPNESS = _JS_VIEWS + """
-return (([name, i]) => {
+_JS_SHARP_READING = _JS_VIEWS + """
+const __sharpness = ([name, i]) => {
   const img = __views(name)[i].querySelector('img.live-view-image, .live-view-image img');
   if (!img || !img.naturalWidth) return null;
   const css = img.getBoundingClientRect().width, dpr = window.devicePixelRatio || 1;
@@ -793,8 +793,10 @@ return (([name, i]) => {
   return {natural: img.naturalWidth, css, dpr, expected, drawn: img.naturalWidth / css,
           ok: Math.abs(img.naturalWidth - expected * css) <= expected,
           watched: !!__views(name)[i].querySelector('.live-view-watch')};
-})(arguments[0]);
+};
 """
+_JS_SHARPNESS = _JS_SHARP_READING + "return __sharpness(arguments[0]);"
+_JS_SHARP_OK = _JS_SHARP_READING + "const r = __sharpness(arguments[0]); return !!r && r.ok;"
 
 
 def _sharpness(page, name: str, i: int, timeout_ms: int = 5000) -> dict | None:
@@ -804,8 +806,7 @@ def _sharpness(page, name: str, i: int, timeout_ms: int = 5000) -> dict | None:
     if first is None or first["ok"] or not first["watched"]:  # only a view with a kernel watch redraws by itself
         return first
     try:
-        page.wait_for_function(_fn(_JS_SHARPNESS.replace("return (([name, i]) => {", "const r = (([name, i]) => {", 1)
-                                   + "return !!r && r.ok;"), arg=[name, i], timeout=timeout_ms)
+        page.wait_for_function(_fn(_JS_SHARP_OK), arg=[name, i], timeout=timeout_ms)
     except Exception:
         pass  # reported by the caller
     return page.evaluate(_fn(_JS_SHARPNESS), [name, i])

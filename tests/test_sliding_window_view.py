@@ -118,6 +118,21 @@ def test_cell_numbers_are_centred_glyph_outlines_cached_per_string(explorer):
     assert colours[1][1] == "white" and colours[0][0] == "black"
 
 
+def test_cell_numbers_keep_their_size_at_pixel_ratio_2():
+    """The numbers are as large, relative to their cells, on a high-density screen as on a plain one."""
+    view = SlidingWindowExplorer()
+    sizes = {}
+    for ratio in (1, 2):
+        view.set_pixel_ratio(ratio)
+        numbers = view.numbers["kernel"]
+        glyphs = numbers.collection.get_transform().transform([(0, 0), (72, 0)])  # one inch of outline
+        cell = numbers.collection.axes.transData.transform([(0, 0), (1, 0)])  # one cell
+        sizes[ratio] = (glyphs[1, 0] - glyphs[0, 0]) / (cell[1, 0] - cell[0, 0])
+        assert glyphs[1, 0] - glyphs[0, 0] == pytest.approx(view.live.fig.dpi)
+    assert sizes[2] == pytest.approx(sizes[1])
+    view.close()
+
+
 def numbers_colours(numbers):
     from matplotlib.colors import to_hex
 

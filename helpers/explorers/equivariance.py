@@ -135,8 +135,9 @@ class CellNumbers:
         self.collection = PathCollection([self._path("", "normal")] * (h * w),
                                          offsets=[(j, i) for i in range(h) for j in range(w)],
                                          offset_transform=ax.transData, facecolors="black", edgecolors="none")
-        # The outlines are in points, centred on (0, 0); drawn at dpi / 72 pixels per point on each cell's centre.
-        self.collection.set_transform(Affine2D().scale(live.fig.dpi / 72))
+        # The outlines are in points, centred on (0, 0), drawn on each cell's centre: points -> inches -> pixels
+        # through the figure's own dpi transform, so they keep their size when the view's pixel ratio changes.
+        self.collection.set_transform(Affine2D().scale(1 / 72) + live.fig.dpi_scale_trans)
         ax.add_collection(self.collection, autolim=False)
         live.add_artist(self.collection)
 
