@@ -31,13 +31,14 @@ from pathlib import Path
 os.environ.setdefault("MPLBACKEND", "Agg")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
 
 import nbformat  # noqa: E402
+from nbsource import WIDGET_VIEW  # noqa: E402
 
 from helpers import book_frames  # noqa: E402
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 FRAMES_DIR = "_static/frames"
 
 
@@ -113,7 +114,7 @@ def stage_notebook(src: Path, dest: Path, static: Path, fmt: str, report: list, 
             data = out.get("data")
             if not data:
                 continue
-            data.pop(WIDGET_MIME, None)
+            data.pop(WIDGET_VIEW, None)
             text = data.get("text/html", "")
             text = "".join(text) if isinstance(text, list) else text
             if book_frames.STATIC_CLASS not in text:

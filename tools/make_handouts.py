@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import nbformat  # noqa: E402
 from make_student import strip_solution  # noqa: E402
+from nbsource import WIDGET_VIEW  # noqa: E402
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 PRINT_CSS = """
 @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
@@ -110,7 +110,7 @@ def handout_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.outputs = []  # the checker's verdict on the solution: the student has not answered yet
         after_solution = False
         for out in cell.get("outputs", []):
-            out.get("data", {}).pop(WIDGET_MIME, None)
+            out.get("data", {}).pop(WIDGET_VIEW, None)
     nb.metadata.pop("widgets", None)
     return nb
 
