@@ -178,5 +178,5 @@ def encode(png: bytes, fmt: str = "webp") -> bytes:
     from PIL import Image
 
     out = io.BytesIO()
-    Image.open(io.BytesIO(png)).save(out, format="WEBP", lossless=True, method=6)
+    Image.open(io.BytesIO(png)).convert("RGB").save(out, format="WEBP", lossless=True, method=6)  # opaque
     return out.getvalue()

@@ -8,7 +8,7 @@ are flat colours, blocks of pixels and text, for which one fixed filter is as
 good: this module writes every row with the *Up* filter (each byte minus the
 byte above it, W3C PNG Specification, 2nd ed. 2003, section 9.2, filter type
 2) and compresses with zlib at level 1. The result is an ordinary 8-bit RGB
-PNG that every browser and Pillow read; ``bench/bench_views.py`` measures it
+or RGBA PNG that every browser and Pillow read; ``bench/bench_views.py`` measures it
 against Pillow's writer side by side (about half the time, files of about
 the same size).
 """
@@ -23,6 +23,7 @@ import numpy as np
 __all__ = ["encode_png"]
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_STRIP_BYTES = 1 << 18  # filtered bytes compressed at a time
 
 
 def _chunk(tag: bytes, data: bytes) -> bytes:
@@ -30,7 +31,12 @@ def _chunk(tag: bytes, data: bytes) -> bytes:
 
 
 def encode_png(pixels, level: int = 1) -> bytes:
-    """Encode an image as an 8-bit RGB PNG (alpha, if given, is dropped).
+    """Encode an image as an 8-bit PNG: RGB for 3 channels, RGBA (alpha kept) for 4.
+
+    A live view's canvas is RGBA and opaque. Keeping its alpha byte costs
+    almost nothing (after the Up filter an opaque alpha channel is zeros, which
+    zlib squeezes to nearly nothing) and saves dropping it, a strided copy
+    that took longer than the compression itself (``bench/bench_pixel_ratio.py``).
 
     Args:
         pixels: array-like of shape ``(H, W, 3)`` or ``(H, W, 4)``, dtype
@@ -38,7 +44,8 @@ def encode_png(pixels, level: int = 1) -> bytes:
         level: zlib compression level, 0 (none) to 9 (smallest, slowest).
 
     Returns:
-        The PNG file's bytes.
+        The PNG file's bytes: colour type 2 (RGB) or 6 (RGBA), 8 bits per
+        channel, no interlace.
 
     Raises:
         TypeError: ``pixels`` is not ``uint8``.
@@ -52,14 +59,26 @@ def encode_png(pixels, level: int = 1) -> bytes:
         raise ValueError(f"pixels must have shape (H, W, 3) or (H, W, 4), got {a.shape}")
     if not isinstance(level, int) or isinstance(level, bool) or not 0 <= level <= 9:
         raise ValueError(f"level must be a whole number from 0 to 9, got {level!r}")
-    height, width = a.shape[:2]
-    rgb = a[:, :, :3]
-    rows = np.empty((height, 1 + 3 * width), np.uint8)
-    rows[:, 0] = 2  # filter type 2, "Up": the first row is compared with a row of zeros
-    body = rows[:, 1:].reshape(height, width, 3)
-    body[0] = rgb[0]
-    np.subtract(rgb[1:], rgb[:-1], out=body[1:])  # uint8 arithmetic wraps modulo 256, as the filter is defined
+    height, width, channels = a.shape
+    flat = a.reshape(height, width * channels)  # a row's bytes, as the file stores them (a copy only if strided)
+    # Filtered rows are made and compressed a strip at a time: a small scratch buffer instead of a
+    # second copy of the whole frame (5 MB at pixel ratio 2), which would stay in the kernel's heap.
+    strip = max(1, _STRIP_BYTES // (1 + width * channels))
+    rows = np.empty((min(strip, height), 1 + width * channels), np.uint8)
+    rows[:, 0] = 2  # filter type 2, "Up": each byte minus the byte above; the first row is compared with zeros
     compressor = zlib.compressobj(level)
-    data = compressor.compress(rows) + compressor.flush()
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, colour type 2 (RGB), no interlace
+    parts = []
+    for top in range(0, height, strip):
+        n = min(strip, height - top)
+        out = rows[:n, 1:]
+        if top == 0:
+            out[0] = flat[0]
+            np.subtract(flat[1:n], flat[:n - 1], out=out[1:])
+        else:  # uint8 arithmetic wraps modulo 256, as the filter is defined
+            np.subtract(flat[top:top + n], flat[top - 1:top + n - 1], out=out)
+        parts.append(compressor.compress(rows[:n]))
+    parts.append(compressor.flush())
+    data = b"".join(parts)
+    colour_type = 2 if channels == 3 else 6
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)  # 8 bits per channel, no interlace
     return _SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
