@@ -443,7 +443,7 @@ def test_logit_change_vs_shift_is_zero_for_even_shifts_away_from_the_border_for_
 
 
 def test_data_cost_experiment_trains_every_run_for_the_same_steps():
-    runs = data_cost_experiment(seed=0, steps=16, n_test=8)
+    runs = data_cost_experiment(seed=0, steps=16, n_test=8, keep_data=True)
     assert list(runs) == ["everywhere, 1024", "everywhere, 128", "left, 128"]
     assert {name: r.settings["heads"] for name, r in runs.items()} == {
         "everywhere, 1024": ("flatten",), "everywhere, 128": ("flatten",), "left, 128": ("flatten", "gmp")}
@@ -453,3 +453,30 @@ def test_data_cost_experiment_trains_every_run_for_the_same_steps():
     left = runs["left, 128"]
     # The control and the pooling head saw the very same images.
     assert left.settings["train_region"] == "left" and left.data["train"][0].shape == (128, 1, 28, 28)
+    # Without keep_data the images are dropped (a notebook kernel keeps the results), nothing else changes,
+    # and the images can be drawn again from the seed as the docstring says.
+    dropped = data_cost_experiment(seed=0, steps=16, n_test=8)
+    for name, run in runs.items():
+        assert dropped[name].data == {} and dropped[name].accuracy == run.accuracy
+        region, n = run.settings["train_region"], run.settings["n_train"]
+        assert np.array_equal(run.data["train"][0], make_dataset(n, region, seed=0)[0])
+        assert np.array_equal(run.data["left"][0], make_dataset(8, "left", seed=1000)[0])
+        assert np.array_equal(run.data["right"][0], make_dataset(8, "right", seed=2000)[0])
+    with pytest.raises(TypeError, match="keep_data must be True or False, got 'yes'"):
+        data_cost_experiment(keep_data="yes")
+
+
+def _saved_images(model) -> int:
+    """The largest batch any layer still keeps from a forward pass (0: only weights are kept)."""
+    return max((v.shape[0] for layer in model.layers for k, v in vars(layer).items()
+                if k.startswith("_") and isinstance(v, np.ndarray) and v.ndim >= 2), default=0)
+
+
+def test_logit_change_vs_shift_leaves_the_model_holding_only_its_weights():
+    # a kernel that measures a few models must not keep their layer inputs for 17 images each
+    model = make_cnn("gmp", seed=0)
+    logit_change_vs_shift(model, "cat", row=9, ref=8)
+    assert _saved_images(model) == 0
+    model.forward(np.zeros((3, 1, 28, 28)))
+    assert _saved_images(model) == 3  # what the check above would see without the release
+

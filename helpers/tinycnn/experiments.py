@@ -122,7 +122,8 @@ class LeftRightResult:
     ``{"left": a, "right": b}`` (fractions, on fresh test images).
     ``seconds``: head name -> training time (varies from run to run).
     ``histories``: head name -> :class:`History`. ``data``: the training and
-    test sets, ``{"train": (x, y), "left": (x, y), "right": (x, y)}``.
+    test sets, ``{"train": (x, y), "left": (x, y), "right": (x, y)}`` (``{}``
+    in the runs of :func:`data_cost_experiment`, which drops them).
     ``settings``: the arguments of the run.
     """
 
@@ -245,7 +246,8 @@ DATA_COST_RUNS = {"everywhere, 1024": ("everywhere", 1024, ("flatten",)),
                   "left, 128": ("left", 128, ("flatten", "gmp"))}
 
 
-def data_cost_experiment(seed: int = 0, steps: int = 64, n_test: int = 200, progress=None) -> dict:
+def data_cost_experiment(seed: int = 0, steps: int = 64, n_test: int = 200, progress=None,
+                         keep_data: bool = False) -> dict:
     """What learned and built-in invariance cost in data: the runs of notebook 04, section 5, at one seed.
 
     Three calls of :func:`left_right_experiment` with the same ``seed``, each
@@ -265,15 +267,32 @@ def data_cost_experiment(seed: int = 0, steps: int = 64, n_test: int = 200, prog
     ``n_test`` fresh test images per half. Returns ``{name: LeftRightResult}``.
     The training time grows with ``steps`` times the number of heads (four
     networks at the defaults).
+
+    The runs' training and test images are dropped (``data`` is ``{}``)
+    unless ``keep_data=True``: about 18 MB per seed that a notebook's kernel
+    would otherwise keep for as long as it runs. They are drawn from the
+    seed, so they can be drawn again: ``make_dataset(n, region, seed=seed)``
+    for the training images, ``seed + 1000`` and ``seed + 2000`` for the
+    left and right test images.
+
+    Raises:
+        ValueError: ``steps * 64`` is not a multiple of every run's image count.
+        TypeError: ``keep_data`` is not a bool.
     """
+    if not isinstance(keep_data, bool):
+        raise TypeError(f"keep_data must be True or False, got {keep_data!r}")
     steps = positive_int(steps, "steps")
     n_test = positive_int(n_test, "n_test")
     for _, n, _ in DATA_COST_RUNS.values():
         if (steps * 64) % n:
             raise ValueError(f"steps * 64 must be a multiple of {n} (the image count of a run), got steps={steps}")
-    return {name: left_right_experiment(seed=seed, heads=heads, train_region=region, n_train=n, n_test=n_test,
-                                        epochs=steps * 64 // n, progress=progress)
-            for name, (region, n, heads) in DATA_COST_RUNS.items()}
+    runs = {}
+    for name, (region, n, heads) in DATA_COST_RUNS.items():
+        runs[name] = left_right_experiment(seed=seed, heads=heads, train_region=region, n_train=n, n_test=n_test,
+                                           epochs=steps * 64 // n, progress=progress)
+        if not keep_data:
+            runs[name].data = {}
+    return runs
 
 
 #: The shifts :func:`logit_change_vs_shift` tries by default: -8 to 8 columns.
@@ -303,6 +322,7 @@ def logit_change_vs_shift(model: Model, name: str = "cat", row: int = 9, ref: in
                          f"ref={ref} and the shifts {bad} leave the canvas")
     x = np.stack([place(name, row, ref + k, size) for k in [0, *shifts]])[:, None]
     z = model.forward(x)
+    model.forget()  # a trained model keeps only its weights (see Model.forget)
     return {k: float(np.abs(z[i + 1] - z[0]).max()) for i, k in enumerate(shifts)}
 
 
