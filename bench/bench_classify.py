@@ -27,7 +27,8 @@ from helpers.tinycnn import left_right_experiment
 from liveview import sweep_ms
 from timing import median_ms
 
-TARGET = "median <= 30 ms, ratio >= 5"
+TARGET_MS = 20  # as for every other live view
+TARGET = f"median <= {TARGET_MS} ms, ratio >= 5"
 #: Section 5 of notebook 04: name -> (head, train_region, n_train), each trained for 64 steps of 64 images.
 SECTION5_RUNS = {"flatten, 1024 everywhere": ("flatten", "everywhere", 1024),
                  "flatten, 128 everywhere": ("flatten", "everywhere", 128),
@@ -101,6 +102,6 @@ def run():
     slow = float(np.median(naive))
     yield {"bench": "live_view_04_classifier", "value": round(med, 2), "unit": "ms", "worst": round(max(fast), 2),
            "baseline": round(slow, 2), "ratio": round(slow / med, 1), "target": TARGET,
-           "target_met": bool(med <= 30 and slow / med >= 5)}
+           "target_met": bool(med <= TARGET_MS and slow / med >= 5)}
     yield {"bench": "live_view_04_classifier_compute", "value": round(median_ms(view.compute, repeat=15), 3),
            "unit": "ms", "note": "the numpy part of one update: both networks' forward passes on one image"}
