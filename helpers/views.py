@@ -97,7 +97,20 @@ def blit_nearest(image: AxesImage, pixels: np.ndarray) -> bool:
         one this handles: hidden, smoothed, transparent anywhere, clipped to
         a path, drawn on non-linear or rotated axes, or not a 2-D array. The
         caller then draws it with matplotlib.
+
+    Raises:
+        TypeError: ``image`` is not an ``AxesImage``, or ``pixels`` is not a
+            uint8 array.
+        ValueError: ``pixels`` is not a C-contiguous ``(H, W, 4)`` array.
     """
+    if not isinstance(image, AxesImage):
+        raise TypeError(f"image must be a matplotlib AxesImage (from imshow), got {type(image).__name__}")
+    if not isinstance(pixels, np.ndarray) or pixels.dtype != np.uint8:
+        got = f"ndarray of {pixels.dtype}" if isinstance(pixels, np.ndarray) else type(pixels).__name__
+        raise TypeError(f"pixels must be a uint8 numpy array (np.asarray(canvas.buffer_rgba())), got {got}")
+    if pixels.ndim != 3 or pixels.shape[2] != 4 or not pixels.flags.c_contiguous:
+        raise ValueError(f"pixels must be a C-contiguous (H, W, 4) array, got shape {pixels.shape}"
+                         f"{'' if pixels.flags.c_contiguous else ', not contiguous'}")
     ax = image.axes
     data = image.get_array()
     if (ax is None or not image.get_visible() or data is None or np.ndim(data) != 2

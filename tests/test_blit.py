@@ -160,3 +160,17 @@ def test_the_live_views_copy_only_where_the_pixels_are_the_same():
     fast, reference = _both(live)
     assert (_differing(fast, reference) == 0) is EXACT_NEAREST
     assert live.fast_images is EXACT_NEAREST
+
+
+@pytest.mark.parametrize(("image", "pixels", "error", "match"), [
+    ("not an image", np.zeros((4, 4, 4), np.uint8), TypeError, "image must be a matplotlib AxesImage.*got str"),
+    (None, np.zeros((4, 4, 4), np.float64), TypeError, "pixels must be a uint8 numpy array.*of float64"),
+    (None, [[0]], TypeError, "pixels must be a uint8 numpy array.*got list"),
+    (None, np.zeros((4, 4, 3), np.uint8), ValueError, r"C-contiguous \(H, W, 4\) array, got shape \(4, 4, 3\)"),
+    (None, np.zeros((4, 8, 4), np.uint8)[:, ::2], ValueError, "not contiguous"),
+])
+def test_bad_input_names_the_argument(image, pixels, error, match):
+    if image is None:
+        _, image = _panel()
+    with pytest.raises(error, match=match):
+        blit_nearest(image, pixels)
