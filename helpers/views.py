@@ -30,7 +30,7 @@ import matplotlib
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import ListedColormap, Normalize, to_rgb
+from matplotlib.colors import ListedColormap, Normalize, to_rgb, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
@@ -173,7 +173,13 @@ class LiveFigure:
         #: a live view switches with :meth:`set_pixel_ratio` when its screen asks for it.
         self.pixel_ratio = pixel_ratio
         self.dpi = dpi  # dots per inch at pixel ratio 1: the CSS pixels per inch of the picture
-        self.fig = Figure(figsize=(ncols * panel, nrows * (panel + title_space)), dpi=dpi * pixel_ratio)
+        # The user's figure colour is kept (a dark style stays dark) unless it lets the page show through:
+        # the frames are RGBA, and a see-through picture would put its text on whatever colour the page has.
+        facecolor = matplotlib.rcParams["figure.facecolor"]
+        if to_rgba(facecolor)[3] < 1:
+            facecolor = "white"
+        self.fig = Figure(figsize=(ncols * panel, nrows * (panel + title_space)), dpi=dpi * pixel_ratio,
+                          facecolor=facecolor)
         self.canvas = FigureCanvasAgg(self.fig)
         grid = self.fig.subplots(nrows, ncols, squeeze=False,
                                  gridspec_kw={"width_ratios": width_ratios} if width_ratios else None)

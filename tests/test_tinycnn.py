@@ -458,6 +458,8 @@ def test_data_cost_experiment_trains_every_run_for_the_same_steps():
     dropped = data_cost_experiment(seed=0, steps=16, n_test=8)
     for name, run in runs.items():
         assert dropped[name].data == {} and dropped[name].accuracy == run.accuracy
+        with pytest.raises(KeyError, match="keep_data=True.*seed=0 .* 1000 and 2000"):
+            dropped[name].data["right"]
         region, n = run.settings["train_region"], run.settings["n_train"]
         assert np.array_equal(run.data["train"][0], make_dataset(n, region, seed=0)[0])
         assert np.array_equal(run.data["left"][0], make_dataset(8, "left", seed=1000)[0])

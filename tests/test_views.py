@@ -223,3 +223,25 @@ def test_describe_figure_rejects_what_is_not_a_figure():
 
     with pytest.raises(TypeError, match="fig must be a matplotlib Figure; got ndarray"):
         describe_figure(np.zeros(3))
+
+
+@pytest.mark.parametrize("facecolor", ["none", (1, 1, 1, 0.5), "#00000000"])
+def test_a_see_through_figure_colour_still_gives_an_opaque_frame(facecolor):
+    # a user's matplotlibrc with figure.facecolor: none would otherwise let a dark page show through the
+    # picture's transparent background, under black titles
+    import matplotlib
+
+    with matplotlib.rc_context({"figure.facecolor": facecolor}):
+        live, im, *_ = make_live()
+    frame = np.asarray(Image.open(io.BytesIO(live.render())))
+    assert frame.shape[2] == 4 and frame[..., 3].min() == 255
+    assert tuple(frame[0, 0, :3]) == (255, 255, 255)
+
+
+def test_an_opaque_figure_colour_from_the_user_s_style_is_kept():
+    import matplotlib
+
+    with matplotlib.rc_context({"figure.facecolor": "black"}):
+        live, *_ = make_live()
+    frame = np.asarray(Image.open(io.BytesIO(live.render())))
+    assert tuple(frame[0, 0]) == (0, 0, 0, 255)

@@ -27,7 +27,7 @@ from .model import SGD, Adam, Model, check_classifier
 from .pool_layers import BlurPool2D, GlobalAvgPool, GlobalMaxPool, MaxBlurPool2D, MaxPool2D
 from .training import OPTIMIZERS, evaluate, train
 
-__all__ = ["HEADS", "POOLS", "make_cnn", "LeftRightResult", "left_right_experiment", "DATA_COST_RUNS",
+__all__ = ["HEADS", "POOLS", "make_cnn", "LeftRightResult", "DroppedData", "left_right_experiment", "DATA_COST_RUNS",
            "data_cost_experiment", "probability_vs_column", "logit_change_vs_shift"]
 
 #: Heads accepted by :func:`make_cnn`: flatten + dense, global average or global max pooling + dense.
@@ -240,6 +240,20 @@ def left_right_experiment(seed: int = 0, heads=("flatten", "gmp"), n_train: int 
     return LeftRightResult(models, accuracy, seconds, histories, data, settings)
 
 
+class DroppedData(dict):
+    """The empty ``data`` of a run whose images were dropped; asking for a set says how to get it back."""
+
+    def __init__(self, seed: int):
+        super().__init__()
+        self.seed = seed
+
+    def __missing__(self, key):
+        raise KeyError(f"{key!r}: data_cost_experiment drops its runs' images to save memory; "
+                       f"call it with keep_data=True, or draw them again with make_dataset (seed={self.seed} "
+                       f"for the training images, {self.seed + 1000} and {self.seed + 2000} for the left and right "
+                       f"test images)")
+
+
 #: The runs of :func:`data_cost_experiment`: name -> (training region, training images, heads).
 DATA_COST_RUNS = {"everywhere, 1024": ("everywhere", 1024, ("flatten",)),
                   "everywhere, 128": ("everywhere", 128, ("flatten",)),
@@ -268,9 +282,10 @@ def data_cost_experiment(seed: int = 0, steps: int = 64, n_test: int = 200, prog
     The training time grows with ``steps`` times the number of heads (four
     networks at the defaults).
 
-    The runs' training and test images are dropped (``data`` is ``{}``)
-    unless ``keep_data=True``: about 18 MB per seed that a notebook's kernel
-    would otherwise keep for as long as it runs. They are drawn from the
+    The runs' training and test images are dropped unless
+    ``keep_data=True``: about 18 MB per seed that a notebook's kernel would
+    otherwise keep for as long as it runs. ``data`` is then an empty
+    :class:`DroppedData`, whose ``KeyError`` says how to get them back. They are drawn from the
     seed, so they can be drawn again: ``make_dataset(n, region, seed=seed)``
     for the training images, ``seed + 1000`` and ``seed + 2000`` for the
     left and right test images.
@@ -291,7 +306,7 @@ def data_cost_experiment(seed: int = 0, steps: int = 64, n_test: int = 200, prog
         runs[name] = left_right_experiment(seed=seed, heads=heads, train_region=region, n_train=n, n_test=n_test,
                                            epochs=steps * 64 // n, progress=progress)
         if not keep_data:
-            runs[name].data = {}
+            runs[name].data = DroppedData(seed)
     return runs
 
 
