@@ -43,8 +43,9 @@ from ._validate import as_float_array, choice, describe_value, integer, positive
 from .ops import shift
 from .positions import centred_test_set, shift_metrics
 from .sprites import CLASSES, make_dataset, scatter_sprites
+from .tinycnn._checks import check_labels
 from .tinycnn.experiments import make_cnn
-from .tinycnn.model import Adam, Model
+from .tinycnn.model import Adam, Model, check_classifier
 from .tinycnn.training import evaluate, train
 
 __all__ = ["POOL_NAMES", "MatchedRun", "train_to_accuracy", "seed_table", "format_seed_table",
@@ -200,12 +201,9 @@ def probability_along_shifts(model: Model, x, y, shifts=SHIFT_PATH) -> np.ndarra
     for every image at once. ``x`` is ``(N, 1, H, W)``, ``y`` integer labels
     ``(N,)``; a probability is a number in [0, 1].
     """
-    if not isinstance(model, Model):
-        raise TypeError(f"model must be a helpers.tinycnn.Model, got {describe_value(model)}")
+    model = check_classifier(model)
     x = as_float_array(x, "x", ndims=(4,))
-    y = np.asarray(y)
-    if y.shape != (x.shape[0],) or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"y must hold one integer label per image, shape ({x.shape[0]},), got {describe_value(y)}")
+    y = check_labels(y, x.shape[0], model.n_classes)
     if isinstance(shifts, (str, bytes)) or not hasattr(shifts, "__iter__"):
         raise TypeError(f"shifts must be a sequence of integers, got {describe_value(shifts)}")
     shifts = [integer(k, "shifts") for k in shifts]

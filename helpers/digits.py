@@ -276,12 +276,7 @@ def logits_of(model, x, batch_size: int = 100) -> np.ndarray:
     (:meth:`~helpers.tinycnn.Model.forget`), so a notebook's kernel does not
     keep them.
     """
-    model = check_classifier(model)
-    x = as_float_array(x, "x", ndims=(4,))
-    batch_size = positive_int(batch_size, "batch_size")
-    z = np.concatenate([model.forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
-    model.forget()
-    return z
+    return check_classifier(model).logits(as_float_array(x, "x", ndims=(4,)), batch_size)
 
 
 def first_layer_moves(model, x_left, x_right, cols: int) -> bool:

@@ -43,7 +43,7 @@ import numpy as np
 from ._validate import describe_value, integer, positive_float, positive_int
 from .groupconv import ORIENTATIONS, make_p4_cnn, make_plain_cnn, rot90
 from .sprites import SPRITES, scatter_sprites
-from .tinycnn.model import Adam, Model
+from .tinycnn.model import Adam
 from .tinycnn.training import train
 
 __all__ = [
@@ -148,8 +148,12 @@ class RotationRun:
     same_answers: dict = field(default_factory=dict)
     n_params: dict = field(default_factory=dict)
     p4_logit_change: float = 0.0
-    p4_same_answers: bool = True
     models: dict = field(default_factory=dict)
+
+    @property
+    def p4_same_answers(self) -> bool:
+        """Whether the p4 network's top-1 class is the same for every test image at every angle."""
+        return self.same_answers.get("p4") == 1.0
 
 
 def rotation_experiment(seed: int = 0, steps: int = 160, batch_size: int = 32, lr: float = 0.005,
@@ -188,24 +192,16 @@ def rotation_experiment(seed: int = 0, steps: int = 160, batch_size: int = 32, l
         model = models[name]
         train(model, data[name], y, epochs=1, batch_size=batch_size, optimizer=Adam(lr), seed=seed, progress=None)
         run.n_params[name] = model.n_params()
-        outs = [_logits(model, rot90(x_test, r)) for r in range(ORIENTATIONS)]
+        outs = [model.logits(rot90(x_test, r)) for r in range(ORIENTATIONS)]
         logits[name] = outs
         answers = [o.argmax(axis=1) for o in outs]
         run.accuracy[name] = [float(np.mean(a == y_test)) for a in answers]
         run.same_answers[name] = float(np.mean([len(set(a)) == 1 for a in zip(*answers)]))
         run.class_accuracy[name] = np.array([[np.mean(a[y_test == c] == c) for c in range(k)] for a in answers])
-    del data
     p4 = logits["p4"]
     run.p4_logit_change = float(max(np.abs(o - p4[0]).max() for o in p4[1:]))
-    run.p4_same_answers = all(np.array_equal(o.argmax(axis=1), p4[0].argmax(axis=1)) for o in p4[1:])
     run.models = models
     return run
-
-
-def _logits(model: Model, x: np.ndarray, batch_size: int = 100) -> np.ndarray:
-    out = np.concatenate([model.forward(x[i:i + batch_size]) for i in range(0, x.shape[0], batch_size)])
-    model.forget()
-    return out
 
 
 def rotation_table(seeds=(0, 1, 2, 3, 4), **kwargs) -> list[RotationRun]:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 from html import escape as html_escape
 
 import matplotlib
@@ -73,7 +72,7 @@ def style_axes(ax, title: str | None = None, fontsize: int = 10) -> None:
 #: True if this matplotlib samples a nearest-neighbour image at the centre of every device pixel, as
 #: :func:`blit_nearest` does (3.11 and later). Older versions put some cell edges one device pixel away, so
 #: the live views leave their images to matplotlib there and the frames stay what matplotlib draws.
-EXACT_NEAREST = tuple(int(p) for p in re.match(r"(\d+)\.(\d+)", matplotlib.__version__).groups()) >= (3, 11)
+EXACT_NEAREST = tuple(matplotlib.__version_info__[:2]) >= (3, 11)
 
 
 def blit_nearest(image: AxesImage, pixels: np.ndarray) -> bool:
@@ -152,6 +151,11 @@ def blit_nearest(image: AxesImage, pixels: np.ndarray) -> bool:
     return True
 
 
+def _check_pixel_ratio(pixel_ratio) -> None:
+    if not isinstance(pixel_ratio, int) or isinstance(pixel_ratio, bool) or pixel_ratio < 1:
+        raise ValueError(f"pixel_ratio must be a whole number >= 1; got {pixel_ratio!r}")
+
+
 class LiveFigure:
     """A figure of panels whose data change while the layout stays fixed.
 
@@ -166,8 +170,7 @@ class LiveFigure:
 
     def __init__(self, ncols: int, nrows: int = 1, panel: float = 2.2, dpi: int = 80,
                  width_ratios=None, title_space: float = 0.45, pixel_ratio: int = 1):
-        if not isinstance(pixel_ratio, int) or isinstance(pixel_ratio, bool) or pixel_ratio < 1:
-            raise ValueError(f"pixel_ratio must be a whole number >= 1; got {pixel_ratio!r}")
+        _check_pixel_ratio(pixel_ratio)
         #: Device pixels per CSS pixel the PNG is drawn for; it is shown at :attr:`css_size`, never stretched.
         #: 2 is crisp on high-density screens but draws and encodes four times the pixels (see bench/);
         #: a live view switches with :meth:`set_pixel_ratio` when its screen asks for it.
@@ -275,8 +278,7 @@ class LiveFigure:
         Raises:
             ValueError: ``pixel_ratio`` is not a whole number >= 1.
         """
-        if not isinstance(pixel_ratio, int) or isinstance(pixel_ratio, bool) or pixel_ratio < 1:
-            raise ValueError(f"pixel_ratio must be a whole number >= 1; got {pixel_ratio!r}")
+        _check_pixel_ratio(pixel_ratio)
         if pixel_ratio == self.pixel_ratio:
             return False
         self.pixel_ratio = pixel_ratio

@@ -147,7 +147,8 @@ class Explorer:
                 for values in self._states():
                     for c, v in zip(self.controls, values):
                         c.value = v
-                    self._frame()
+                    if self._key() not in self._frame_cache:  # the state shown was drawn by update()
+                        self._frame()
                 for c, v in zip(self.controls, saved):
                     c.value = v
         finally:
@@ -204,8 +205,7 @@ class Explorer:
     # -- the update loop ---------------------------------------------------
     def update(self, change=None) -> None:
         """Recompute, redraw and re-render for the current control values."""
-        key = (self.live.pixel_ratio, *(c.value for c in self.controls))
-        cached = self._frame_cache.get(key)
+        cached = self._frame_cache.get(self._key())
         if cached is None:
             png = self._frame()
         else:
@@ -224,9 +224,12 @@ class Explorer:
         png = self.live.render()
         self.readout_text = self.describe(self.state)
         if self.cache_frames:
-            key = (self.live.pixel_ratio, *(c.value for c in self.controls))
-            self._frame_cache[key] = (self.state, png, self.readout_text)
+            self._frame_cache[self._key()] = (self.state, png, self.readout_text)
         return png
+
+    def _key(self) -> tuple:
+        """What a frame depends on: the pixel ratio and every control's value."""
+        return (self.live.pixel_ratio, *(c.value for c in self.controls))
 
     # -- display -------------------------------------------------------------
     def _control_text(self, control) -> str:

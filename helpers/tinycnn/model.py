@@ -112,7 +112,7 @@ class Model:
     def forget(self) -> None:
         """Free every layer's saved forward results (see :meth:`Layer.forget`).
 
-        :meth:`predict_proba`, :func:`evaluate` and :func:`train` call it when
+        :meth:`logits`, :meth:`predict_proba`, :func:`evaluate` and :func:`train` call it when
         they finish, so a trained model holds only its weights (and
         :attr:`activations`, if ``forward(x, keep=True)`` was used).
         """
@@ -123,13 +123,22 @@ class Model:
         """Total number of learned numbers."""
         return sum(p.value.size for p in self.params())
 
-    def predict_proba(self, x, batch_size: int = 100) -> np.ndarray:
-        """Class probabilities ``(N, K)`` (softmax of the logits), computed in batches."""
+    def logits(self, x, batch_size: int = 100) -> np.ndarray:
+        """The outputs ``(N, K)`` for images ``x`` ``(N, C, H, W)``, computed ``batch_size`` images at a time.
+
+        Batches keep the forward pass's memory small, and what the layers
+        saved for a backward pass is freed afterwards (:meth:`forget`), so
+        the model holds only its weights.
+        """
         x = as_float_array(x, "x")
         batch_size = positive_int(batch_size, "batch_size")
-        parts = [softmax(self.forward(x[i:i + batch_size]), axis=1) for i in range(0, x.shape[0], batch_size)]
+        out = np.concatenate([self.forward(x[i:i + batch_size]) for i in range(0, x.shape[0], batch_size)])
         self.forget()
-        return np.concatenate(parts, axis=0)
+        return out
+
+    def predict_proba(self, x, batch_size: int = 100) -> np.ndarray:
+        """Class probabilities ``(N, K)`` (softmax of the logits), computed in batches."""
+        return softmax(self.logits(x, batch_size), axis=1)
 
     def predict(self, x, batch_size: int = 100) -> np.ndarray:
         """The most probable class of each image, ``(N,)`` integers."""

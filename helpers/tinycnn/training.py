@@ -171,8 +171,7 @@ def evaluate(model: Model, x, y, batch_size: int = 100) -> tuple[float, float]:
     model = check_classifier(model)
     x, y = _check_data(model, x, y)
     batch_size = positive_int(batch_size, "batch_size")
-    logits = np.concatenate([model.forward(x[i:i + batch_size]) for i in range(0, len(y), batch_size)])
-    model.forget()
+    logits = model.logits(x, batch_size)
     logp = log_softmax(logits, axis=1)
     return float(-logp[np.arange(len(y)), y].mean()), float((logits.argmax(axis=1) == y).mean())
 
