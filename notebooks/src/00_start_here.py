@@ -142,7 +142,7 @@ print("seeds 0, 1 and 2, stride 2: shifting the cat by k = 2, 4, 6 moves the map
 # | `02_pooling` | Does max pooling make the network invariant? | A single 1 in a 2x2 window: max pooling's output stays the same while the 1 moves inside its window, and changes when it crosses the window's edge. Why keeping every second pixel lets a one-pixel shift change the result, and blurring before that step as the fix (both explained in 02). |
 # | `03_weight_sharing` | Why does one small filter work everywhere? | From a dense layer to a convolution: about 59,000 times fewer weights, and equivariance as a consequence of sharing them. |
 # | `04_softmax` | Where does a classifier's invariance come from? | A CNN trained in numpy on cats in the left half: with the maximum over each whole map (as `max_over_map` above) before its answer it recognises them on the right too; reading its maps pixel by pixel, it does not. Softmax adds no invariance. |
-# | `05_beyond` | Where does invariance break, and can we share weights over rotations? | Padding leaks position, strides in trained networks (the effect of 02), and a layer equivariant to rotations. |
+# | `05_beyond` | Where does invariance break, and can we share weights over rotations? | Padding leaks position, strides in trained networks (the effect of 02), and a layer equivariant to rotations, trained against a plain CNN on turned objects. |
 # | `06_handwritten_digits` | Does the left/right experiment of 04 hold on real handwriting? | Digits written by people, trained on the left half and tested on held-out digits in both halves: the pooling head keeps its accuracy on the right, the flatten head loses it; what stays exact and what does not. |
 #
 # Take them in order: each builds on the one before. Each opens with what you
@@ -151,7 +151,7 @@ print("seeds 0, 1 and 2, stride 2: shifting the cat by k = 2, 4, 6 moves the map
 # %% [markdown]
 # ## Live views: how to use the sliders
 #
-# Every notebook has **live views**: a picture with sliders that move the
+# Notebooks 00 to 05 have **live views**: a picture with sliders that move the
 # object. The picture is redrawn as you drag.
 #
 # - **Mouse**: drag a slider's handle.

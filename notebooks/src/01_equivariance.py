@@ -315,10 +315,10 @@ print("ear map maximum:", ear_map.max(), "at", np.argwhere(ear_map == ear_map.ma
 # scale, from -4 (blue) through 0 (almost white) to +4 (red), the scale of
 # the maps in section 2: the same number has the same colour in all three.
 #
-# The map is filled row by row, in the order in which the loop of
-# Exercise 2 visits its cells: the window's own cell and the cells before it
-# are filled in, the cells after it are a darker grey than 0: not computed
-# yet. We show it this way rather than the whole map at once because it is
+# The map is filled row by row, left to right, the order of the two loops of
+# Exercise 2: the window's own cell and the cells before it are filled in,
+# the cells after it are a grey darker than the near-white of 0: not
+# computed yet. We show it this way rather than the whole map at once because it is
 # what the loop does: each window position makes one cell, and the map holds
 # nothing that no window has computed. Moving the window back empties cells
 # again: the picture always shows the loop stopped at the window's position.
@@ -428,7 +428,8 @@ print("sum:", int(np.sum(patch_ex * w_ex)), "  conv2d cell (1, 2):", int(conv2d(
 #
 # What the window showed has a consequence. The same nine weights multiply
 # every window, and a cell of the map depends only on the patch under its
-# window. Shift the cat by `(dy, dx)`: the patch that the window centred on
+# window. Shift the cat by a small `(dy, dx)`, so that the ear tip stays
+# clear of the border: the patch that the window centred on
 # `(9, 9)` saw, the ear tip, is now under the window centred on
 # `(9 + dy, 9 + dx)`. Same patch, same weights, so the same sum: the value 3
 # that map cell `(9, 9)` held is now in map cell `(9 + dy, 9 + dx)`. Shifting

@@ -503,13 +503,14 @@ assert 0 < (~more).sum() < more.sum()
 # gives the words for that, on single rows of pixels that you can read by eye.
 #
 # A pattern that starts again every `P` pixels has **period** `P`: `P` is the
-# smallest shift (circular, as in notebook 01) that leaves it unchanged. One
+# smallest shift of 1 pixel or more (circular, as in notebook 01) that leaves
+# it unchanged. One
 # repeat is one **cycle**. Its **frequency** is `1 / P` **cycles per pixel**,
 # the part of a cycle it completes from one pixel to the next: a pattern with
 # period 4 has frequency 1/4. A constant row is the one exception to `1 / P`:
 # every shift leaves it unchanged, so its period is 1, but it never goes up
-# and down, so it completes no cycle at all: its frequency is 0, not 1. Two
-# patterns:
+# and down, so it completes no cycle at all: its frequency is 0, not 1. The
+# two patterns that change:
 #
 # - `fast = +1, -1, +1, -1, ...` has period 2, frequency 1/2 cycle per pixel.
 #   No pattern on a grid of pixels alternates faster: a pattern that is back
@@ -562,8 +563,10 @@ assert np.isclose(power_spectrum(slow)[1][3], (12 / 2 * np.sqrt(2)) ** 2)  # siz
 # of period 4" checks it). That explains the two powers: `fast` is a wave of
 # size 1 at 1/2, scale `N` = 12, so its power is $(12 \cdot 1)^2 = 144$;
 # `slow` is a wave of size $\sqrt{2}$ at 1/4, scale `N / 2` = 6, so its power
-# is $(6 \sqrt{2})^2 = 72$. A larger power here means a larger wave, not a
-# faster one.
+# is $(6 \sqrt{2})^2 = 72$. So powers at different frequencies do not
+# compare sizes directly: `slow`, the larger wave, has the smaller power,
+# because the scale is `N` at 1/2 and `N / 2` at 1/4. Power says how much of
+# a frequency a row holds, not how fast the row changes.
 #
 # ### Keeping every second pixel
 #
@@ -607,9 +610,9 @@ assert frequencies_present(slow[0::2]) == [0.5]
 # row is the row above plus that row moved by one place. Filters whose
 # weights are a row of Pascal's triangle (binomial coefficients), divided by
 # their sum so that a constant row stays the same, are called **binomial**
-# filters. The cell builds the first five rows; `helpers` uses three of them
-# as blurs and names them by their shape and number of taps: `rect2` (a
-# rectangle), `tri3` (a triangle) and `bin5` (binomial):
+# filters. The code cell builds the first five rows; `helpers` uses three of
+# them as blurs and names them by their shape and number of taps: `rect2` (a
+# rectangle), `tri3` (a triangle) and `bin5` (the widest binomial):
 
 # %%
 pascal = [np.array([1.0])]
@@ -623,8 +626,10 @@ print("helpers' blurs:", {name: row.astype(int).tolist() for name, row in BLUR_F
 # %% [markdown]
 # How much of a pattern does a filter let through? The **amplitude** of a
 # pattern centred on 0 is how far it swings from 0; here we read it as its
-# largest absolute value (1 for `fast` and `slow`; for the constant, which is
-# not centred on 0, its value, also 1). The **gain** of a filter
+# largest absolute value (1 for `fast` and `slow`; for `slow` that is less
+# than the size $\sqrt{2}$ of its wave, whose peaks fall between pixels, but
+# a gain is a ratio, so it comes out the same either way; for the constant,
+# which is not centred on 0, its value, also 1). The **gain** of a filter
 # for a pattern is the output amplitude divided by the input amplitude: 1
 # means let through unchanged, 0 means removed. When the output is the input
 # times a number, as below, the gain is that number, however the amplitude
@@ -649,8 +654,8 @@ assert np.allclose(blur_row(fast, "tri3"), 0)
 # The `[1, 2, 1]` blur removes the fastest pattern completely (gain 0),
 # halves the slower one (gain 0.5) and keeps the constant (gain 1): it is a
 # low-pass filter. It changes only the size of each pattern, not its
-# frequency (the cell checks that each output is the input times the gain),
-# and its gain at frequency `f` is $\cos^2(\pi f)$ (the cell checks this
+# frequency (the code cell checks that each output is the input times the gain),
+# and its gain at frequency `f` is $\cos^2(\pi f)$ (the code cell checks this
 # formula at the three frequencies; section 6 gives the general formula for
 # any blur). Blurred first, the fastest
 # pattern gives 0 at both phases: nothing is left to alias, and a one-pixel
@@ -709,7 +714,7 @@ for name in ("tri3", "bin5"):
 # values you keep still depend on where the pattern sits: here the two phases
 # have opposite signs.
 #
-# Why the cell measures the *difference between the two phases*: a one-pixel
+# Why the code cell measures the *difference between the two phases*: a one-pixel
 # shift of the input makes subsampling keep the other phase (the polyphase
 # identity of section 3), so the largest difference between the two phases,
 # sample by sample, says how different the two possible results are. Without
@@ -790,13 +795,14 @@ for name, row in BLUR_FILTERS.items():
 # edges and isolated peaks: values that jump within one or two pixels, which
 # only waves of high frequency can build. To measure them, take the Fourier
 # transform of section 5 along both axes: `np.fft.fft2` gives, for every pair of
-# frequencies (one along the rows, one along the columns), the size of the
-# wave of those frequencies in the map, and the waves added up give the map
-# back exactly. The power is again the size squared. Frequency 0 (both
+# frequencies (one along the rows, one along the columns), a number whose
+# absolute value is the size of the wave of those frequencies in the map
+# times a scale, as in section 5, and the waves added up give the map back
+# exactly. The power is again that absolute value squared. Frequency 0 (both
 # axes) is the constant wave: it holds the map's mean and nothing else. The
 # powers of all the other frequencies add up to the map's sum of squares
 # about its mean, the sum of `(m - m.mean())**2`, times the number of pixels
-# (Parseval's theorem; the cell checks it). We call that sum of squares the
+# (Parseval's theorem; the code cell checks it). We call that sum of squares the
 # map's *variation*. `fold_share(m)` is the share of it at frequencies above
 # 1/4 cycle per pixel along either axis: the part that folds back when every
 # second pixel is kept. Here it is for the cat's vertical-edge map (the cat
@@ -816,7 +822,7 @@ assert np.isclose(power.sum() - power[0, 0], relu_map.size * ((relu_map - relu_m
 assert shares["after the dense 2x2 max"] > 0.05 > shares["then the rect2 blur"] > shares["then the bin5 blur"]
 
 # %% [markdown]
-# The dense max removes some of the fast variation (from 16.2% to 7.4%) but
+# The dense max lowers the share of fast variation (from 16.2% to 7.4%) but
 # leaves several percent, which plain max pooling then folds back. Each blur
 # leaves less, the widest almost nothing (0.0% to one decimal).
 #
@@ -826,9 +832,10 @@ assert shares["after the dense 2x2 max"] > 0.05 > shares["then the rect2 blur"] 
 # 1, a wave of frequency `f` comes out multiplied by
 # $|\sum_n h[n]\, e^{-2\pi i f n}|$ (`blur_gain`; for `[1, 2, 1] / 4` it is
 # the $\cos^2(\pi f)$ of section 5). Here $e^{-2\pi i f n}$ is a complex
-# number of absolute value 1; you need not work with it: the cell checks the
-# formula against the gains measured in section 5, at frequencies 0, 1/4 and
-# 1/2:
+# number of absolute value 1; you need not work with it: the code cell checks
+# the formula for `[1, 2, 1]` and `[1, 4, 6, 4, 1]` against gains measured as
+# in section 5, at frequencies 0, 1/4 and 1/2 (`[1, 1]` also moves a pattern
+# by half a pixel, so its output is not the input times a number):
 
 # %%
 for name in ("tri3", "bin5"):
@@ -856,7 +863,7 @@ show(blur_gain_figure())
 # return blur_pool2d(dense, stride=2, filter=filter, padding="circular")
 # ```
 #
-# Without the blur step it is plain max pooling, as the cell checks. It also
+# Without the blur step it is plain max pooling, as the code cell checks. It also
 # prints the 2-D `bin5` blur, times 256 (= 16 x 16) to show whole numbers:
 # entry `(i, j)` is `row[i] * row[j]` for the row `[1, 4, 6, 4, 1]`, which is
 # the same as blurring along the rows and then along the columns:

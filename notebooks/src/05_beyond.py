@@ -623,17 +623,16 @@ show(fig)
 # image was selected, as Zhang's were: it is the one whose curve swings most
 # under the seed-0 max-pooling network. Right: all 100 test images, the mean
 # change of the true-class probability from its value at shift 0; the line
-# is the mean over the 5 seeds, the band their range. Look at the zigzag of
-# the max-pooling curves: on the left each seed's curve takes one value at
-# odd shifts and another at even ones (lower at odd shifts for some seeds,
-# higher for others); on the right the mean change is large at every odd
-# shift and small at every even one.*
+# is the mean over the 5 seeds, the band their range. On the left, one image
+# under one network is noisy: some seeds' curves zigzag between odd and even
+# shifts, others wander. On the right, averaged over the 100 images, the
+# max-pooling networks' change is large at every odd shift and small at
+# every even one.*
 #
 # What holds at every seed: the max-pooling network's true-class probability
 # zigzags. Averaged over the images, it moves 2.9 to 5.0 times more at odd
-# shifts than at even ones. At even shifts it changes about as little as
-# the blur-pooling network does: its mean change there is 0.8 to 1.8 times
-# the blur-pooling network's, depending on the seed. That is the polyphase
+# shifts than at even ones. At even shifts its change is of the same size as
+# the blur-pooling network's: 0.8 to 1.8 times it, depending on the seed. That is the polyphase
 # identity again: a diagonal shift by an even number of pixels moves the
 # first pooled map by whole cells, an odd one makes it keep another grid of
 # pixels. (The blur-pooling curve on the right has small dips of its own,
@@ -1038,7 +1037,7 @@ assert all(np.array_equal(weakest.class_accuracy["p4"][r], weakest.class_accurac
 # upright objects and loses accuracy at every turn: at 90 degrees it falls
 # to 74.1% on average. The per-class line says where: a turned plus or box
 # is an upright one, so nothing changes for them; the turned cat is still mostly called a
-# cat (94%), the turned triangle almost never (2%). A half turn costs less on
+# cat, the turned triangle almost never (94% and 2%, on average over the seeds). A half turn costs less on
 # average (85.9%), but how much varies with the seed (77.5% to 99.5%). With
 # rotated copies, the plain CNN learned the invariance within the same
 # number of steps: 99.5% or more at every angle and seed.

@@ -33,7 +33,6 @@ from matplotlib.figure import Figure
 
 from helpers.checks.digits import check_accuracy_gap
 from helpers.digits import (
-    INK_MAX,
     digit_columns,
     first_layer_moves,
     left_right_digits,
@@ -65,7 +64,7 @@ np.set_printoptions(precision=3, suppress=True, linewidth=120)
 # %%
 all_images, all_labels = load_digits(classes=None)
 print("all digits:", all_images.shape, "labels 0 to 9, images per digit:", np.bincount(all_labels))
-print(f"pixel values: {INK_MAX + 1} levels from {all_images.min():.1f} to {all_images.max():.1f}")
+print(f"pixel values: {len(np.unique(all_images))} levels from {all_images.min():.1f} to {all_images.max():.1f}")
 CLASSES = (0, 1, 2, 3)
 images, labels = load_digits(classes=CLASSES)
 print(f"digits {CLASSES}: {len(labels)} images, per class {np.bincount(labels)}")
@@ -126,7 +125,7 @@ show(small_multiples([*x_train[:4, 0], *x_left[:2, 0], *x_right[:2, 0]],
 # *Seed 0: four training digits (always in the left half), then two held-out
 # digits in the left half and the same two in the right half, each titled
 # with its class. Look at the strokes of the training 0 and the held-out 0,
-# or of the two 1s: two digits of one class are not copies of each other,
+# or of the training 1 and the held-out 1: two digits of one class are not copies of each other,
 # unlike two cats, which were.*
 #
 # ## 3. The experiment, over three seeds
@@ -163,7 +162,7 @@ for h in ("flatten", "gmp"):
         f"{half} mean {np.mean(v):.1%}, from {min(v):.1%} to {max(v):.1%}" for half, v in acc[h].items()))
 gaps = {h: [r.accuracy[h]["left"] - r.accuracy[h]["right"] for r in results.values()] for h in ("flatten", "gmp")}
 print("gap, left test minus right test, per seed: " + "; ".join(
-    f"{h} " + ", ".join(f"{g:+.1%}" for g in v) for h, v in gaps.items()))
+    f"{h} " + ", ".join(f"{100 * g:+.1f} points" for g in v) for h, v in gaps.items()))
 
 # %%
 fig = Figure(figsize=(9, 3.6), dpi=80, layout="constrained")
@@ -234,7 +233,7 @@ check_accuracy_gap(my_accuracy_gap)
 try:
     for head in ("flatten", "gmp"):
         left, right, gap = my_accuracy_gap(y_held, r0.predictions[head]["left"], r0.predictions[head]["right"])
-        print(f"seed 0, {head}: left {left:.1%}, right {right:.1%}, gap {gap:+.1%}")
+        print(f"seed 0, {head}: left {left:.1%}, right {right:.1%}, gap {100 * gap:+.1f} points")
 except NotImplementedError:
     print("my_accuracy_gap is not written yet")
 
@@ -335,9 +334,10 @@ for s in SEEDS:
 # %% [markdown]
 # **With zero padding, the logits are not exactly the same.** Zero padding
 # keeps the shift exact only while the digit's features stay away from the
-# border (notebook 01), and here they do not: a digit on the left sits next
-# to the left border, the same digit on the right next to the right border,
-# and the part of its features that would lie beyond an edge is cut off.
+# border (notebook 01), and here some do not: a digit placed at the far left
+# of the left half sits next to the left border, a copy placed at the far
+# right of the right half next to the right border, and the part of their
+# features that would lie beyond an edge is cut off.
 # (Section 4 compared only the part of the first maps where no feature is
 # cut off, which is why they matched exactly.) In a trained network there
 # is a second cause: the biases make the blank background nonzero after
@@ -345,8 +345,8 @@ for s in SEEDS:
 # at the border the padding no longer looks like background. An untrained
 # network's biases are zero, so only the first cause acts there. The cell counts how many held-out digits get
 # exactly the same logits in both halves (a change below 1e-12), from the
-# untrained zero-padding network of each seed and from the trained one, and
-# prints the largest change of a logit over all digits and classes:
+# untrained zero-padding network of each seed and from the trained one, and,
+# for the trained one, the largest change of a logit over all digits and classes:
 
 # %%
 for s in SEEDS:
@@ -402,8 +402,10 @@ for s in SEEDS:
 #   total stride.
 # - What does not: accuracy below 100% even on new digits in the trained
 #   half, and logits of the zero-padding networks that change with the
-#   position, because every digit sits near a border (the trained network's
-#   answers almost never change).
+#   position: untrained, only for some digits (those whose features reach a
+#   border); trained,
+#   for almost every digit, because the biases make the zero padding differ
+#   from the background (the trained network's answers almost never change).
 #
 # ## Further reading
 #
