@@ -58,7 +58,6 @@ def test_every_live_view_is_pixel_identical_to_matplotlib(key):
         grid = list(range(slider.min, slider.max + 1, slider.step))
         positions = sorted({grid[0], grid[1], grid[len(grid) // 2], grid[-1]})
         toggles = [getattr(view, t) for t in spec.toggles]
-        fast_images = 0
         for ratio in (1, 2):
             view.set_pixel_ratio(ratio)
             for states in itertools.product(*(t.options for t in toggles)):

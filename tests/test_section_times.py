@@ -24,6 +24,8 @@ def test_split_markdown_cuts_at_headings_but_not_in_code_or_maths():
     pieces = split_markdown(text)
     assert [h for h, _ in pieces] == [None, (2, "One"), (3, "Two")]
     assert "# not a heading" in pieces[1][1] and "# nor this" in pieces[1][1]
+    # a $$ inside a code fence is code, not the start of a formula: the heading after the fence still counts
+    assert [h for h, _ in split_markdown("intro\n```\n$$\n```\n## Next\nx")] == [None, (2, "Next")]
 
 
 def test_sections_carry_prose_and_code_to_the_section_open_before_them():

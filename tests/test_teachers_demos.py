@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 
+from helpers.book_frames import REGISTRY
 from helpers.explorers import EquivarianceExplorer, SlidingWindowExplorer
 from helpers.explorers.beyond import PositionLeakExplorer, RotationExplorer
 from helpers.explorers.pooling import PoolingExplorer, WindowExplorer
 from helpers.explorers.sharing import MODES, SharingExplorer
-from helpers.tinycnn import left_right_experiment
 
 
 def readout(view, **controls) -> str:
@@ -99,10 +99,7 @@ def test_03_demo():
 
 
 def test_04_demo():
-    from helpers.explorers import ClassifierExplorer
-
-    models = left_right_experiment(seed=0).models
-    view = ClassifierExplorer(models["flatten"], models["gmp"], col=2)
+    view = REGISTRY[("04_softmax", 1)].factory()  # built as notebook 04 builds it
     assert (view.row.value, view.sprite.value) == (9, "cat")
     flat, gmp = {}, {}
     for col in range(20):

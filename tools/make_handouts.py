@@ -106,7 +106,7 @@ def handout_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.outputs = []
             after_solution = True
             continue
-        if after_solution and "check" in cell.source:
+        if after_solution and cell.source.lstrip().startswith("check_"):
             cell.outputs = []  # the checker's verdict on the solution: the student has not answered yet
         after_solution = False
         for out in cell.get("outputs", []):

@@ -61,7 +61,7 @@ def split_markdown(source: str) -> list[tuple[tuple[int, str] | None, str]]:
         stripped = line.strip()
         if stripped.startswith("```"):
             fenced = not fenced
-        elif stripped.startswith("$$") and not (len(stripped) > 2 and stripped.endswith("$$")):
+        elif not fenced and stripped.startswith("$$") and not (len(stripped) > 2 and stripped.endswith("$$")):
             math = not math
         match = None if fenced or math else HEADING.match(line)
         if match:
