@@ -86,6 +86,13 @@ def padding_choice(value, name: str, options) -> str:
     return choice(value, name, options)
 
 
+def non_negative_float(value, name: str) -> float:
+    """Check that ``value`` is a finite real number >= 0 (a noise level, say); ``ValueError`` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {describe_value(value)}")
+    return float(value)
+
+
 def positive_float(value, name: str) -> float:
     """Check that ``value`` is a finite real number > 0."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

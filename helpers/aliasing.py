@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_float_array, choice, describe_value, integer, positive_float, positive_int
+from ._validate import as_float_array, choice, describe_value, integer, non_negative_float, positive_float, positive_int
 from .ops import shift
 from .positions import centred_test_set, shift_metrics
 from .sprites import CLASSES, make_dataset, scatter_sprites
@@ -182,8 +182,7 @@ def shift_path_test_set(n: int = 100, noise: float = 0.25, seed: int = 7, max_sh
     max_shift = integer(max_shift, "max_shift")
     gap = integer(gap, "gap")
     canvas = positive_int(canvas, "canvas")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {describe_value(noise)}")
+    noise = non_negative_float(noise, "noise")
     hi = canvas - _SPRITE - max_shift - gap
     if max_shift < 0 or gap < 0 or hi < gap:
         raise ValueError(f"no position fits: a 9x9 sprite shifted by max_shift={max_shift} with gap={gap} "

@@ -32,12 +32,11 @@ All randomness comes from seeds: the same arguments give the same numbers.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_float_array, choice, describe_value, integer, padding_choice, positive_int
+from ._validate import as_float_array, choice, describe_value, integer, non_negative_float, padding_choice, positive_int
 from .ops import conv2d, max_pool2d, shift
 from .sprites import CLASSES, SPRITES, make_dataset, scatter_sprites, sprite
 from .tinycnn.experiments import make_cnn
@@ -88,12 +87,6 @@ def _check_gap(gap, canvas: int) -> int:
     return gap
 
 
-def _check_noise(noise) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {describe_value(noise)}")
-    return float(noise)
-
-
 # --------------------------------------------------------------------------
 # 1. Which corner?
 # --------------------------------------------------------------------------
@@ -127,7 +120,7 @@ def corner_dataset(n: int, gap: int = 0, noise: float = 0.1, seed: int = 0,
     are balanced and shuffled by ``seed``.
     """
     n = positive_int(n, "n")
-    noise = _check_noise(noise)
+    noise = non_negative_float(noise, "noise")
     rng = np.random.default_rng(integer(seed, "seed"))
     images = np.stack([corner_image(c, gap, canvas) for c in CORNERS])
     y = np.arange(n) % 2
@@ -256,7 +249,7 @@ class RandomStack:
         n_pool = integer(n_pool, "n_pool")
         if not 0 <= n_pool <= depth:
             raise ValueError(f"n_pool must be in 0..depth ({depth}), got {n_pool}")
-        bias_std = _check_noise(bias_std)
+        bias_std = non_negative_float(bias_std, "bias_std")
         rng = np.random.default_rng(integer(seed, "seed"))
         weights, c_in = [], 1
         for _ in range(depth):
@@ -402,7 +395,7 @@ def centred_test_set(n: int = 200, noise: float = 0.05, seed: int = 0, margin: i
     Returns ``x`` ``(n, 1, canvas, canvas)`` and labels ``y`` ``(n,)``.
     """
     n = positive_int(n, "n")
-    noise = _check_noise(noise)
+    noise = non_negative_float(noise, "noise")
     margin = integer(margin, "margin")
     if not 0 <= margin <= (canvas - _SPRITE) // 2:
         raise ValueError(f"margin must be in 0..{(canvas - _SPRITE) // 2}, got {margin}")

@@ -35,12 +35,11 @@ bit for bit (on the same machine and numpy build).
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import describe_value, integer, positive_float, positive_int
+from ._validate import describe_value, integer, non_negative_float, positive_float, positive_int
 from .groupconv import ORIENTATIONS, make_p4_cnn, make_plain_cnn, rot90
 from .sprites import SPRITES, scatter_sprites
 from .tinycnn.model import Adam
@@ -70,12 +69,6 @@ ANGLES = (0, 90, 180, 270)
 _SPRITE = 9  # every sprite is 9x9
 
 
-def _noise(noise) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {describe_value(noise)}")
-    return float(noise)
-
-
 def _canvas(canvas) -> int:
     canvas = positive_int(canvas, "canvas")
     if canvas < _SPRITE or canvas % 4:
@@ -100,7 +93,7 @@ def rotation_dataset(n: int, canvas: int = 16, noise: float = ROTATION_NOISE, se
     """
     n = positive_int(n, "n")
     canvas = _canvas(canvas)
-    noise = _noise(noise)
+    noise = non_negative_float(noise, "noise")
     if isinstance(classes, str) or not hasattr(classes, "__len__") or len(classes) < 2:
         raise ValueError(f"classes must be a sequence of at least two sprite names, got {describe_value(classes)}")
     for c in classes:

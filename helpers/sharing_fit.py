@@ -20,7 +20,7 @@ import numbers
 
 import numpy as np
 
-from ._validate import as_float_array, describe_value, integer, positive_float, positive_int
+from ._validate import as_float_array, integer, non_negative_float, positive_float, positive_int
 from .filters import EAR
 from .ops import conv2d
 from .sharing import locally_connected, output_shape, patches
@@ -109,8 +109,7 @@ def left_training_set(noise: float = 0.05, seed: int = 0, canvas: int = 28):
     twice and ``(N, 2)``.
     """
     size = positive_int(canvas, "canvas")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {describe_value(noise)}")
+    noise = non_negative_float(noise, "noise")
     c0, c1 = region_columns("left", size, 9)
     positions = np.array([(r, c) for r in range(size - 9 + 1) for c in range(c0, c1 + 1)])
     clean = np.stack([cat_at(int(r), int(c), size) for r, c in positions])

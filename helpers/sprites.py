@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-from ._validate import as_float_array, choice, describe_value, integer, positive_int
+from ._validate import as_float_array, choice, describe_value, integer, non_negative_float, positive_int
 
 __all__ = [
     "SPRITES",
@@ -136,8 +136,7 @@ def place(obj, row: int, col: int, canvas=28, noise: float = 0.0, rng=None) -> n
         raise ValueError(
             f"a {sh}x{sw} sprite at row={row}, col={col} does not fit on a {h}x{w} canvas: "
             f"row must be in 0..{h - sh} and col in 0..{w - sw}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {describe_value(noise)}")
+    noise = non_negative_float(noise, "noise")
     out = np.zeros((h, w))
     out[row:row + sh, col:col + sw] = obj
     if noise > 0:
@@ -208,8 +207,7 @@ def make_dataset(n: int, region: str = "everywhere", classes=CLASSES, canvas: in
     size = positive_int(canvas, "canvas")
     if size < 2 * 9:
         raise ValueError(f"canvas must be at least 18 pixels so that both halves hold a sprite, got {size}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {describe_value(noise)}")
+    noise = non_negative_float(noise, "noise")
     rng = np.random.default_rng(seed)
     y = np.arange(n) % len(classes)
     rng.shuffle(y)

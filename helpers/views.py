@@ -197,10 +197,14 @@ class LiveFigure:
     # -- building -------------------------------------------------------
     def show_map(self, ax, shape, kind: str = "signed", title: str | None = None,
                  vmax: float | None = None, vmin: float | None = None):
-        """An image panel of the given shape and colour meaning; returns the ``AxesImage``."""
+        """An image panel of the given shape and colour meaning; returns the ``AxesImage``.
+
+        A NaN pixel (not computed yet) is drawn grey (:data:`NOT_COMPUTED`), as in :func:`small_multiples`.
+        """
         ax = self._ax(ax)
-        im = ax.imshow(np.zeros(shape), cmap=CMAPS[kind] if kind in CMAPS else kind,
-                       norm=_norm(kind, vmax, vmin), interpolation="nearest", animated=True)
+        norm = _norm(kind, vmax, vmin)  # checks kind
+        im = ax.imshow(np.zeros(shape), cmap=colormaps[CMAPS[kind]].with_extremes(bad=NOT_COMPUTED), norm=norm,
+                       interpolation="nearest", animated=True)
         style_axes(ax, title)
         self._dynamic.append(im)
         return im

@@ -434,3 +434,8 @@ def test_check_invariance_prediction():
         {k: dict.fromkeys(TRANSFORMS, "yes") for k in "AB"}).message
     assert check_invariance_prediction.grade(None).status == "todo"
     assert len(CLASSES) == 4
+
+
+def test_a_negative_bias_spread_is_named_in_the_error():
+    with pytest.raises(ValueError, match="bias_std must be a finite number >= 0, got -0.5"):
+        RandomStack.random(bias_std=-0.5)

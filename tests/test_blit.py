@@ -123,15 +123,30 @@ def test_what_it_cannot_copy_is_left_to_matplotlib(change):
 
 @exact
 def test_a_transparent_cell_is_left_to_matplotlib():
-    live = LiveFigure(2, pixel_ratio=2)
-    im = live.show_map(0, (4, 4), "signed", "t", vmax=1)
     data = np.zeros((4, 4))
-    data[1, 2] = np.nan  # the default "bad" colour is fully transparent
+    data[1, 2] = np.nan  # matplotlib's default "bad" colour is fully transparent
+    live, im = _panel(2, (4, 4))
     im.set_data(data)
     live.render()
     assert blit_nearest(im, live.to_array()) is False
     fast, reference = _both(live)
     assert _differing(fast, reference) == 0
+
+
+@exact
+def test_a_not_computed_cell_of_a_map_panel_is_grey_and_copied():
+    # show_map draws NaN in the opaque NOT_COMPUTED grey, so the copy handles it
+    live = LiveFigure(2, pixel_ratio=2)
+    im = live.show_map(0, (4, 4), "signed", "t", vmax=1)
+    data = np.zeros((4, 4))
+    data[1, 2] = np.nan
+    im.set_data(data)
+    live.render()
+    assert blit_nearest(im, live.to_array()) is True
+    fast, reference = _both(live)
+    assert _differing(fast, reference) == 0
+    grey = round(255 * float(views.NOT_COMPUTED))
+    assert (fast[..., :3] == grey).all(axis=-1).any()
 
 
 @exact

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import numpy as np
-from matplotlib import colormaps
 from matplotlib.collections import PathCollection
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
@@ -21,7 +20,7 @@ from matplotlib.transforms import Affine2D
 from ..equivariance import PADDINGS, REFERENCE, WINDOW_CAT, equivariance_state, feature_maps, sliding_window_state
 from ..filters import FILTERS
 from ..sprites import cat_at
-from ..views import CMAPS, NOT_COMPUTED, LiveFigure, style_axes, text_colour
+from ..views import CMAPS, LiveFigure, style_axes, text_colour
 from .base import Explorer, int_slider, toggle
 
 __all__ = ["SlidingWindowExplorer", "EquivarianceExplorer", "VMAX"]
@@ -208,7 +207,6 @@ class SlidingWindowExplorer(Explorer):
         self.im_products = live.show_map(3, (3, 3), "signed", vmax=VMAX)
         self._title(live.axes[3], "products patch * w,\nelement by element")
         self.im_map = live.show_map(4, (canvas, canvas), "signed", vmax=VMAX)
-        self.im_map.set_cmap(colormaps[CMAPS["signed"]].with_extremes(bad=NOT_COMPUTED))
         self._title(live.axes[4], "feature map, row by row\n(grey: not computed yet)")
         self.cell = live.add_artist(live.axes[4].add_patch(
             Rectangle((0, 0), 1, 1, fill=False, edgecolor="tab:orange", linewidth=2.5)))
