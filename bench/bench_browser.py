@@ -44,17 +44,16 @@ def _notebook(server, context, nb: Path, ratio: int = 2):
     try:
         bs.open_notebook(page, server, nb.name)
         run = bs.run_all_cells(page, server, nb.name)
-        rss = bs.kernel_rss_mb(server, run.kernel_id) if ratio == PIXEL_RATIOS[0] else None
+        first = ratio == PIXEL_RATIOS[0]  # the kernel's memory is reported once, from the first pixel ratio's run
+        rss = bs.kernel_rss_mb(server, run.kernel_id) if first else None
         problems = [f"cell {i}: {t[:200]}" for i, t in run.problems]
         probes = bs.probe_live_views(page, nb.name, presses=PRESSES, screenshot_dir=None, toggles=False)
-        rss_after = bs.kernel_rss_mb(server, run.kernel_id)
-        peak = bs.kernel_peak_rss_mb(server, run.kernel_id)
-        if ratio != PIXEL_RATIOS[0]:
-            pass  # the kernel's memory is reported once, from the first pixel ratio's run
-        elif rss is None:
+        if first and rss is None:
             yield {"bench": f"browser_kernel_rss_{stem}", "value": None, "unit": "MB",
                    "error": "kernel process not found among the server's children"}
-        else:
+        elif first:
+            rss_after = bs.kernel_rss_mb(server, run.kernel_id)
+            peak = bs.kernel_peak_rss_mb(server, run.kernel_id)
             settled = max(rss, rss_after or 0.0)
             yield record(f"browser_kernel_rss_{stem}", settled, unit="MB", target=f"<= {RSS_TARGET_MB} MB",
                          ok=settled <= RSS_TARGET_MB, after_run_all_mb=round(rss, 1),

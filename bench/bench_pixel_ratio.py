@@ -19,56 +19,32 @@ from __future__ import annotations
 import statistics
 import time
 
-from helpers.explorers import (
-    EquivarianceExplorer,
-    PoolingExplorer,
-    SharingExplorer,
-    SlidingWindowExplorer,
-    WindowExplorer,
-)
-from helpers.explorers.beyond import PositionLeakExplorer, RotationExplorer
-from helpers.explorers.classify import ClassifierExplorer
-from helpers.tinycnn import left_right_experiment
+from helpers.book_frames import REGISTRY
 
-TARGET_MS = 20
+from liveview import TARGET_MS, sweep_ms
 
-
-def _sweep(slider, values) -> tuple[list[float], list[float]]:
-    wall, cpu = [], []
-    for v in values:
-        t0, c0 = time.perf_counter(), time.process_time()
-        slider.value = v
-        wall.append((time.perf_counter() - t0) * 1000)
-        cpu.append((time.process_time() - c0) * 1000)
-    return wall, cpu
+#: The live views measured, by their key in the book's registry (which builds each as its notebook does);
+#: 00's view is 01's equivariance view again.
+NAMES = {("01_equivariance", 1): "01_sliding_window", ("01_equivariance", 2): "01_equivariance",
+         ("02_pooling", 1): "02_window", ("02_pooling", 2): "02_pooling", ("03_weight_sharing", 1): "03_weight_sharing",
+         ("04_softmax", 1): "04_classifier", ("05_beyond", 1): "05_position_leak", ("05_beyond", 2): "05_rotation"}
 
 
 def _views():
-    """(name, view, slider, sweep values): every live view of the notebooks, built as the notebooks build them."""
-    cols = list(range(1, 20)) + list(range(18, -1, -1))
-    sw = SlidingWindowExplorer()
-    yield "01_sliding_window", sw, sw.col, list(range(1, 20)) + list(range(18, -1, -1))
-    e = EquivarianceExplorer()
-    yield "01_equivariance", e, e.col, cols
-    w = WindowExplorer()
-    yield "02_window", w, w.col, [1, 2, 3, 2, 1, 0] * 3
-    p = PoolingExplorer()
-    yield "02_pooling", p, p.col, cols
-    s = SharingExplorer()
-    yield "03_weight_sharing", s, s.col, cols
-    result = left_right_experiment(seed=0)
-    c = ClassifierExplorer(result.models["flatten"], result.models["gmp"])
-    yield "04_classifier", c, c.col, cols
-    leak = PositionLeakExplorer()
-    yield "05_position_leak", leak, leak.distance, list(range(1, 10)) + list(range(8, -1, -1))
-    r = RotationExplorer()
-    yield "05_rotation", r, r.angle, [90, 180, 270, 180, 90, 0] * 3
+    """(name, view, slider, sweep values): the main slider of every live view, up and back, at least 18 steps."""
+    for key, name in NAMES.items():
+        spec = REGISTRY[key]
+        view = spec.factory()
+        slider = getattr(view, spec.slider)
+        grid = list(range(slider.min, slider.max + 1, slider.step))
+        there_and_back = grid[1:] + grid[-2::-1]
+        yield name, view, slider, there_and_back * -(-18 // len(there_and_back))
 
 
 def _measure(view, slider, values, ratio: int) -> dict:
     view.set_pixel_ratio(ratio)
     slider.value = values[-1]
-    wall, cpu = _sweep(slider, values)
+    wall, cpu = sweep_ms(slider, values, cpu=True)
     return {"median_ms": round(statistics.median(wall), 2), "worst_ms": round(max(wall), 2),
             "cpu_ms": round(statistics.median(cpu), 2), "png_kb": round(len(view.image.value) / 1024, 1),
             "picture_px": list(view.live.canvas.get_width_height())}
@@ -120,7 +96,7 @@ def _image_copy(view, slider, values) -> dict:
         for flag, times in ((True, fast), (False, slow)):
             view.live.fast_images = flag
             slider.value = values[-1]
-            times.extend(_sweep(slider, values)[1])
+            times.extend(sweep_ms(slider, values, cpu=True)[1])
     view.live.fast_images = True
     return {"bench": "live_view_image_copy_04_classifier", "value": round(statistics.median(fast), 2),
             "unit": "ms", "baseline": round(statistics.median(slow), 2),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from forward_caches import saved_arrays
 
 from helpers.checks.digits import GAP_CASES, check_accuracy_gap
 from helpers.digits import (
@@ -270,8 +271,7 @@ def test_logits_of_matches_one_forward_pass_and_frees_the_saved_arrays(short_run
     z = logits_of(model, x, batch_size=64)
     assert np.allclose(z, model.forward(x), rtol=0, atol=1e-12)
     logits_of(model, x)
-    assert not any(k.startswith("_") and isinstance(v, np.ndarray)
-                   for layer in model.layers for k, v in vars(layer).items())
+    assert saved_arrays(model) == []
     with pytest.raises(ValueError, match="x must"):
         logits_of(model, x[:, 0])
     with pytest.raises(ValueError, match="batch_size"):

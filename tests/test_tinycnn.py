@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from forward_caches import saved_arrays
 
 from helpers import ops
 from helpers.sprites import CLASSES, make_dataset
@@ -470,8 +471,7 @@ def test_data_cost_experiment_trains_every_run_for_the_same_steps():
 
 def _saved_images(model) -> int:
     """The largest batch any layer still keeps from a forward pass (0: only weights are kept)."""
-    return max((v.shape[0] for layer in model.layers for k, v in vars(layer).items()
-                if k.startswith("_") and isinstance(v, np.ndarray) and v.ndim >= 2), default=0)
+    return max((a.shape[0] for a in saved_arrays(model) if a.ndim >= 2), default=0)
 
 
 def test_logit_change_vs_shift_leaves_the_model_holding_only_its_weights():

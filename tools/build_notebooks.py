@@ -46,11 +46,16 @@ def sources(names) -> list[Path]:
     return found
 
 
-def execute(nb: nbformat.NotebookNode, cwd: Path = NBDIR, timeout: int = 600) -> nbformat.NotebookNode:
-    """Run ``nb`` top to bottom on a fresh ``python3`` kernel in ``cwd``; no timing metadata recorded."""
+def execute(nb: nbformat.NotebookNode, cwd: Path = NBDIR, timeout: int = 600,
+            record_timing: bool = False) -> nbformat.NotebookNode:
+    """Run ``nb`` top to bottom on a fresh ``python3`` kernel in ``cwd``.
+
+    With ``record_timing`` each code cell gets nbclient's start and end times in its metadata
+    (``tools/section_times.py``); the committed notebooks are built without them.
+    """
     prepare_kernel_environment()  # the same environment as the tests' kernels: the same figures
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, store_widget_state=False,
-                   resources={"metadata": {"path": str(cwd)}}).execute()
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=record_timing,
+                   store_widget_state=False, resources={"metadata": {"path": str(cwd)}}).execute()
     return nb
 
 

@@ -30,8 +30,8 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kernel_env import prepare_kernel_environment  # noqa: E402
-from sections import NBDIR, Section, notebook_paths, read, top_sections  # noqa: E402
+from build_notebooks import execute  # noqa: E402
+from sections import Section, notebook_paths, read, top_sections  # noqa: E402
 
 #: Assumed reading speed of technical prose with formulas, for a student reading carefully (words/minute).
 PROSE_WPM = 150
@@ -63,15 +63,6 @@ def cell_seconds(cell) -> float:
     return (parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))).total_seconds()
 
 
-def execute(nb):
-    from nbclient import NotebookClient
-
-    prepare_kernel_environment()
-    NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=True, store_widget_state=False,
-                   resources={"metadata": {"path": str(NBDIR)}}).execute()
-    return nb
-
-
 def table(path: Path, run: bool = True) -> list[dict]:
     """One row per ``##`` section of the notebook at ``path``: heading, run seconds, words, code lines,
     reading minutes."""
@@ -79,7 +70,7 @@ def table(path: Path, run: bool = True) -> list[dict]:
     wall = None
     if run:
         start = time.perf_counter()
-        nb = execute(nb)
+        nb = execute(nb, record_timing=True)
         wall = time.perf_counter() - start
     rows = []
     for s in top_sections(nb):
