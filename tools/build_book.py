@@ -21,7 +21,6 @@ import argparse
 import html
 import json
 import os
-import re
 import shutil
 import sys
 import time
@@ -99,7 +98,7 @@ def _values(view, descriptions) -> str:
     return ", ".join(f"{c.description} = {c.value}" for c in view.controls if c.description in descriptions)
 
 
-def stage_notebook(src: Path, dest: Path, static: Path, fmt: str, report: list, only_static: bool = False) -> None:
+def stage_notebook(src: Path, dest: Path, static: Path, fmt: str, report: list) -> None:
     """Copy one notebook to ``dest`` with the book's changes (see the module docstring)."""
     nb = nbformat.read(src, as_version=4)
     stem = src.stem
@@ -121,7 +120,7 @@ def stage_notebook(src: Path, dest: Path, static: Path, fmt: str, report: list, 
                 continue
             n += 1
             key = (stem, n)
-            if only_static or key in book_frames.KERNEL_ONLY:
+            if key in book_frames.KERNEL_ONLY:
                 continue
             spec = book_frames.REGISTRY.get(key)
             if spec is None:
@@ -157,8 +156,7 @@ def stage_notebook(src: Path, dest: Path, static: Path, fmt: str, report: list, 
     nbformat.write(nb, dest)
 
 
-def stage(stage_dir: Path, notebooks=None, fmt: str = "webp", extra_docs: bool = True,
-          only_static: bool = False) -> list:
+def stage(stage_dir: Path, notebooks=None, fmt: str = "webp") -> list:
     """Lay out the Sphinx source folder; returns the per-view report."""
     if stage_dir.exists():
         shutil.rmtree(stage_dir)
@@ -166,35 +164,13 @@ def stage(stage_dir: Path, notebooks=None, fmt: str = "webp", extra_docs: bool =
     notebooks = sorted((ROOT / "notebooks").glob(NOTEBOOK_GLOB)) if notebooks is None else list(notebooks)
     report: list = []
     for nb in notebooks:
-        stage_notebook(nb, stage_dir / "notebooks" / nb.name, stage_dir / "_static", fmt, report, only_static)
-    docs = [*sorted((ROOT / "docs" / "teachers").glob("*.md")), ROOT / "docs" / "glossary.md"] if extra_docs else []
-    docs = [doc for doc in docs if doc.exists()]
-    for doc in docs:
+        stage_notebook(nb, stage_dir / "notebooks" / nb.name, stage_dir / "_static", fmt, report)
+    for doc in [*sorted((ROOT / "docs" / "teachers").glob("*.md")), ROOT / "docs" / "glossary.md"]:
         target = stage_dir / doc.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(doc, target)
-    _teachers_toctree(stage_dir / "index.md", {d.relative_to(ROOT).as_posix() for d in docs})
-    if extra_docs:
-        if (ROOT / "docs" / "img").is_dir():
-            shutil.copytree(ROOT / "docs" / "img", stage_dir / "docs" / "img")
+    shutil.copytree(ROOT / "docs" / "img", stage_dir / "docs" / "img")
     return report
-
-
-def _teachers_toctree(index: Path, docs: set) -> None:
-    """Keep only the entries of the "For teachers" toctree that match a staged file (an empty glob is a warning)."""
-    lines = index.read_text(encoding="utf-8").splitlines(keepends=True)
-    keep = []
-    for line in lines:
-        entry = line.strip()
-        if entry == "docs/teachers/*" and not any(d.startswith("docs/teachers/") for d in docs):
-            continue
-        if entry == "docs/glossary*" and "docs/glossary.md" not in docs:
-            continue
-        keep.append(line)
-    text = "".join(keep)
-    if not docs:
-        text = re.sub(r"```\{toctree\}\n:caption: For teachers\n(?:.*\n)*?```\n?", "", text)
-    index.write_text(text, encoding="utf-8")
 
 
 def sphinx(stage_dir: Path, out: Path, quiet: bool = True) -> int:
@@ -207,23 +183,19 @@ def sphinx(stage_dir: Path, out: Path, quiet: bool = True) -> int:
         return build_main((["-q"] if quiet else []) + args)
 
 
-def build(out: Path, notebooks=None, fmt: str = "webp", only_static: bool = False, quiet: bool = True,
-          extra_docs: bool = True, extra_pages: dict | None = None) -> dict:
+def build(out: Path, notebooks=None, fmt: str = "webp") -> dict:
     """Stage and build the book into ``out``; returns the report (also written to ``out/_frames.json``).
 
-    ``notebooks``: the notebook files (default: every ``notebooks/NN_*.ipynb``); ``extra_pages``:
-    ``{name: markdown}`` written into the staging folder as well (the tests plant canary pages this way).
+    ``notebooks``: the notebook files (default: every ``notebooks/NN_*.ipynb``).
     """
     out = Path(out).resolve()
     stage_dir = out.parent / (out.name + "-src")
     t0 = time.perf_counter()
-    views = stage(stage_dir, notebooks, fmt, extra_docs=extra_docs, only_static=only_static)
-    for name, text in (extra_pages or {}).items():
-        (stage_dir / name).write_text(text, encoding="utf-8")
+    views = stage(stage_dir, notebooks, fmt)
     t1 = time.perf_counter()
     if out.exists():
         shutil.rmtree(out)
-    rc = sphinx(stage_dir, out, quiet)
+    rc = sphinx(stage_dir, out)
     if rc:
         raise SystemExit(f"sphinx-build failed with exit status {rc}")
     for debug_map in out.rglob("*.map"):  # the theme's source maps: only a browser's developer tools read them
