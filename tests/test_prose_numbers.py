@@ -63,24 +63,31 @@ def _sentence(paragraph: str, start: int, end: int) -> str:
     return " ".join(paragraph[left + 1:right + 1].split())
 
 
+def unbacked_in(markdown: str, printed: str, cited_tables: bool = False) -> list[tuple[str, str]]:
+    """``(number, sentence)`` for every decimal or percentage of ``markdown`` that ``printed`` does not hold.
+
+    A paragraph with a citation is skipped. With ``cited_tables`` (a notebook's markdown cell), so is a
+    table when the same text cites a source elsewhere: a table of published figures.
+    """
+    prose = CODE_OR_MATH.sub(" ", markdown)
+    cited = cited_tables and bool(CITATION.search(prose))
+    found = []
+    for paragraph in re.split(r"\n\s*\n", prose):
+        table = paragraph.lstrip().startswith("|")
+        if CITATION.search(paragraph) or (table and cited):
+            continue
+        for m in NUMBER.finditer(paragraph):
+            number = re.sub(r"\s+%", "%", m.group(1))
+            if not re.search(rf"(?<![\d.]){re.escape(number)}(?![\d]|\.\d)", printed):
+                found.append((number, _sentence(paragraph, m.start(), m.end())))
+    return found
+
+
 def unbacked_numbers(nb: dict) -> list[tuple[str, str]]:
     """``(number, sentence)`` for every prose number that no output prints and no citation backs."""
     printed = printed_text(nb)
-    found = []
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "markdown":
-            continue
-        prose = CODE_OR_MATH.sub(" ", _text(cell["source"]))
-        cited = bool(CITATION.search(prose))
-        for paragraph in re.split(r"\n\s*\n", prose):
-            table = paragraph.lstrip().startswith("|")
-            if CITATION.search(paragraph) or (table and cited):  # a table of published figures, cited in its cell
-                continue
-            for m in NUMBER.finditer(paragraph):
-                number = re.sub(r"\s+%", "%", m.group(1))
-                if not re.search(rf"(?<![\d.]){re.escape(number)}(?![\d]|\.\d)", printed):
-                    found.append((number, _sentence(paragraph, m.start(), m.end())))
-    return found
+    return [hit for cell in nb["cells"] if cell["cell_type"] == "markdown"
+            for hit in unbacked_in(_text(cell["source"]), printed, cited_tables=True)]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

@@ -23,7 +23,8 @@ import re
 from pathlib import Path
 
 import pytest
-from test_prose_numbers import CITATION, CODE_OR_MATH, NUMBER, printed_text
+from test_prose_numbers import printed_text
+from test_prose_numbers import unbacked_in as unbacked
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "teachers"
@@ -36,20 +37,6 @@ PARTS = ("## What students will be able to do", "### A 45-minute plan", "### A 9
 
 def _printed(code: str) -> str:
     return printed_text(json.loads(NOTEBOOKS[code].read_text(encoding="utf-8")))
-
-
-def unbacked(markdown: str, printed: str) -> list[tuple[str, str]]:
-    """``(number, paragraph start)`` for every decimal or percentage that ``printed`` does not hold."""
-    prose = CODE_OR_MATH.sub(" ", markdown)
-    found = []
-    for paragraph in re.split(r"\n\s*\n", prose):
-        if CITATION.search(paragraph):
-            continue
-        for m in NUMBER.finditer(paragraph):
-            number = re.sub(r"\s+%", "%", m.group(1))
-            if not re.search(rf"(?<![\d.]){re.escape(number)}(?![\d]|\.\d)", printed):
-                found.append((number, " ".join(paragraph.split())[:120]))
-    return found
 
 
 def test_there_is_a_page_for_every_notebook():
