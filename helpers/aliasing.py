@@ -42,7 +42,7 @@ import numpy as np
 from ._validate import as_float_array, choice, describe_value, integer, non_negative_float, positive_float, positive_int
 from .ops import shift
 from .positions import centred_test_set, shift_metrics
-from .sprites import CLASSES, make_dataset, scatter_sprites
+from .sprites import CLASSES, SPRITE_SIZE, make_dataset, scatter_sprites
 from .tinycnn._checks import check_labels
 from .tinycnn.experiments import make_cnn
 from .tinycnn.model import Adam, Model, check_classifier
@@ -164,7 +164,6 @@ def format_seed_table(table: dict, noise: float) -> str:
 
 #: The diagonal shifts of :func:`probability_along_shifts`: (k, k) pixels for k = 0..8.
 SHIFT_PATH = tuple(range(9))
-_SPRITE = 9
 
 
 def shift_path_test_set(n: int = 100, noise: float = 0.25, seed: int = 7, max_shift: int = 8, gap: int = 2,
@@ -183,10 +182,10 @@ def shift_path_test_set(n: int = 100, noise: float = 0.25, seed: int = 7, max_sh
     gap = integer(gap, "gap")
     canvas = positive_int(canvas, "canvas")
     noise = non_negative_float(noise, "noise")
-    hi = canvas - _SPRITE - max_shift - gap
+    hi = canvas - SPRITE_SIZE - max_shift - gap
     if max_shift < 0 or gap < 0 or hi < gap:
         raise ValueError(f"no position fits: a 9x9 sprite shifted by max_shift={max_shift} with gap={gap} "
-                         f"on a {canvas}x{canvas} canvas needs max_shift + 2 * gap <= {canvas - _SPRITE}")
+                         f"on a {canvas}x{canvas} canvas needs max_shift + 2 * gap <= {canvas - SPRITE_SIZE}")
     return scatter_sprites(np.random.default_rng(integer(seed, "seed")), n, canvas, gap, hi, noise=noise)
 
 

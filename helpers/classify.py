@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import choice, describe_value, integer
-from .sprites import CLASSES, place, region_columns
+from .sprites import CLASSES, SPRITE_SIZE, place, region_columns
 from .tinycnn.layers import Conv2D, Flatten
 from .tinycnn.model import Model
 from .tinycnn.pool_layers import GlobalAvgPool, GlobalMaxPool
@@ -29,7 +29,7 @@ __all__ = ["HEAD_LABELS", "SPRITE", "head_kind", "check_two_stage_classifier", "
 HEAD_LABELS = {"flatten": "flatten + dense", "gap": "global average pool + dense",
                "gmp": "global max pool + dense"}
 #: The side of a sprite, in pixels.
-SPRITE = 9
+SPRITE = SPRITE_SIZE  # the name the live view and notebook 04 use
 
 
 def head_kind(model) -> str | None:

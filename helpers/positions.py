@@ -38,7 +38,7 @@ import numpy as np
 
 from ._validate import as_float_array, choice, describe_value, integer, non_negative_float, padding_choice, positive_int
 from .ops import conv2d, max_pool2d, shift
-from .sprites import CLASSES, SPRITES, make_dataset, scatter_sprites, sprite
+from .sprites import CLASSES, SPRITE_SIZE, SPRITES, make_dataset, scatter_sprites, sprite
 from .tinycnn.experiments import make_cnn
 from .tinycnn.layers import Conv2D, Dense, ReLU
 from .tinycnn.model import Adam, Model
@@ -75,12 +75,11 @@ CORNERS = ("top-left", "bottom-right")
 CORNER_PADDINGS = ("zero", "circular")
 #: The rows of notebook 05's corner table: ``(padding, k, gap)``.
 CORNER_SETTINGS = (("zero", 3, 0), ("zero", 3, 1), ("zero", 3, 2), ("zero", 5, 1), ("circular", 3, 0))
-_SPRITE = 9  # every sprite is 9x9
 
 
 def _check_gap(gap, canvas: int) -> int:
     gap = integer(gap, "gap")
-    hi = (canvas - _SPRITE) // 2
+    hi = (canvas - SPRITE_SIZE) // 2
     if not 0 <= gap <= hi:
         raise ValueError(f"gap must be in 0..{hi} on a {canvas}x{canvas} canvas (the cat's distance from "
                          f"the border, in pixels), got {gap}")
@@ -95,10 +94,10 @@ def corner_position(corner: str, gap: int = 0, canvas: int = 28) -> tuple[int, i
     """Top-left pixel ``(row, col)`` of the cat ``gap`` pixels from the border in ``corner``."""
     choice(corner, "corner", CORNERS)
     canvas = positive_int(canvas, "canvas")
-    if canvas < 2 * _SPRITE:
-        raise ValueError(f"canvas must be at least {2 * _SPRITE} so that both corners hold a cat, got {canvas}")
+    if canvas < 2 * SPRITE_SIZE:
+        raise ValueError(f"canvas must be at least {2 * SPRITE_SIZE} so that both corners hold a cat, got {canvas}")
     gap = _check_gap(gap, canvas)
-    p = gap if corner == "top-left" else canvas - _SPRITE - gap
+    p = gap if corner == "top-left" else canvas - SPRITE_SIZE - gap
     return p, p
 
 
@@ -107,7 +106,7 @@ def corner_image(corner: str, gap: int = 0, canvas: int = 28, name: str = "cat")
     r, c = corner_position(corner, gap, canvas)
     choice(name, "name", tuple(SPRITES))
     out = np.zeros((canvas, canvas))
-    out[r:r + _SPRITE, c:c + _SPRITE] = sprite(name)
+    out[r:r + SPRITE_SIZE, c:c + SPRITE_SIZE] = sprite(name)
     return out
 
 
@@ -397,10 +396,10 @@ def centred_test_set(n: int = 200, noise: float = 0.05, seed: int = 0, margin: i
     n = positive_int(n, "n")
     noise = non_negative_float(noise, "noise")
     margin = integer(margin, "margin")
-    if not 0 <= margin <= (canvas - _SPRITE) // 2:
-        raise ValueError(f"margin must be in 0..{(canvas - _SPRITE) // 2}, got {margin}")
+    if not 0 <= margin <= (canvas - SPRITE_SIZE) // 2:
+        raise ValueError(f"margin must be in 0..{(canvas - SPRITE_SIZE) // 2}, got {margin}")
     return scatter_sprites(np.random.default_rng(integer(seed, "seed")), n, canvas, margin,
-                           canvas - _SPRITE - margin, noise=noise)
+                           canvas - SPRITE_SIZE - margin, noise=noise)
 
 
 def shift_metrics(model: Model, x, y, max_shift: int = 4, seed: int = 0) -> dict:

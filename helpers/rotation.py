@@ -41,7 +41,7 @@ import numpy as np
 
 from ._validate import describe_value, integer, non_negative_float, positive_float, positive_int
 from .groupconv import ORIENTATIONS, make_p4_cnn, make_plain_cnn, rot90
-from .sprites import SPRITES, scatter_sprites
+from .sprites import SPRITE_SIZE, SPRITES, scatter_sprites
 from .tinycnn.model import Adam
 from .tinycnn.training import train
 
@@ -66,14 +66,13 @@ NETWORKS = ("p4", "plain", "plain, rotated copies")
 ROTATION_NOISE = 0.15
 #: The test rotations in degrees (counter-clockwise).
 ANGLES = (0, 90, 180, 270)
-_SPRITE = 9  # every sprite is 9x9
 
 
 def _canvas(canvas) -> int:
     canvas = positive_int(canvas, "canvas")
-    if canvas < _SPRITE or canvas % 4:
+    if canvas < SPRITE_SIZE or canvas % 4:
         raise ValueError(f"canvas must be a multiple of 4 (two 2x2 max pools must keep the rotation law "
-                         f"exact) of at least {_SPRITE} (the sprite), got {canvas}")
+                         f"exact) of at least {SPRITE_SIZE} (the sprite), got {canvas}")
     return canvas
 
 
@@ -99,7 +98,7 @@ def rotation_dataset(n: int, canvas: int = 16, noise: float = ROTATION_NOISE, se
     for c in classes:
         if c not in SPRITES:
             raise ValueError(f"classes must hold sprite names from {sorted(SPRITES)}, got {c!r}")
-    return scatter_sprites(np.random.default_rng(integer(seed, "seed")), n, canvas, 0, canvas - _SPRITE,
+    return scatter_sprites(np.random.default_rng(integer(seed, "seed")), n, canvas, 0, canvas - SPRITE_SIZE,
                            tuple(classes), noise)
 
 

@@ -16,6 +16,7 @@ from ._validate import as_float_array, choice, describe_value, integer, non_nega
 
 __all__ = [
     "SPRITES",
+    "SPRITE_SIZE",
     "CLASSES",
     "REGIONS",
     "sprite",
@@ -89,6 +90,8 @@ SPRITES: dict[str, np.ndarray] = {
 }
 for _arr in SPRITES.values():
     _arr.setflags(write=False)
+#: Every sprite is SPRITE_SIZE x SPRITE_SIZE pixels.
+SPRITE_SIZE = 9
 
 #: The four classes of the classification notebooks, the cat first.
 CLASSES = ("cat", "plus", "box", "x")
@@ -150,7 +153,7 @@ def cat_at(row: int, col: int, canvas=28) -> np.ndarray:
     return place("cat", row, col, canvas)
 
 
-def region_columns(region: str, canvas_width: int = 28, sprite_width: int = 9) -> tuple[int, int]:
+def region_columns(region: str, canvas_width: int = 28, sprite_width: int = SPRITE_SIZE) -> tuple[int, int]:
     """First and last allowed left column of a sprite in a region.
 
     ``"left"``: the sprite lies entirely in the left half; ``"right"``:
@@ -181,7 +184,7 @@ def scatter_sprites(rng: np.random.Generator, n: int, canvas: int, lo: int, hi: 
     pos = rng.integers(lo, hi + 1, size=(n, 2))
     x = np.zeros((n, 1, canvas, canvas))
     for i, (r, c) in enumerate(pos):
-        x[i, 0, r:r + 9, c:c + 9] = SPRITES[classes[y[i]]]
+        x[i, 0, r:r + SPRITE_SIZE, c:c + SPRITE_SIZE] = SPRITES[classes[y[i]]]
     if noise > 0:
         x += noise * rng.standard_normal(x.shape)
     return x, y
@@ -205,18 +208,19 @@ def make_dataset(n: int, region: str = "everywhere", classes=CLASSES, canvas: in
     for c in classes:
         choice(c, "classes", tuple(SPRITES))
     size = positive_int(canvas, "canvas")
-    if size < 2 * 9:
-        raise ValueError(f"canvas must be at least 18 pixels so that both halves hold a sprite, got {size}")
+    if size < 2 * SPRITE_SIZE:
+        raise ValueError(f"canvas must be at least {2 * SPRITE_SIZE} pixels so that both halves hold a sprite, "
+                         f"got {size}")
     noise = non_negative_float(noise, "noise")
     rng = np.random.default_rng(seed)
     y = np.arange(n) % len(classes)
     rng.shuffle(y)
-    c0, c1 = region_columns(region, size, 9)
-    rows = rng.integers(0, size - 9 + 1, n)
+    c0, c1 = region_columns(region, size, SPRITE_SIZE)
+    rows = rng.integers(0, size - SPRITE_SIZE + 1, n)
     cols = rng.integers(c0, c1 + 1, n)
     x = np.zeros((n, 1, size, size))
     for i in range(n):
-        x[i, 0, rows[i]:rows[i] + 9, cols[i]:cols[i] + 9] = SPRITES[classes[y[i]]]
+        x[i, 0, rows[i]:rows[i] + SPRITE_SIZE, cols[i]:cols[i] + SPRITE_SIZE] = SPRITES[classes[y[i]]]
     if noise > 0:
         x += noise * rng.standard_normal(x.shape)
     return x, y, np.stack([rows, cols], axis=1)

@@ -7,7 +7,17 @@ import itertools
 import numpy as np
 import pytest
 
-from helpers.sprites import CLASSES, REGIONS, SPRITES, cat_at, make_dataset, place, region_columns, sprite
+from helpers.sprites import (
+    CLASSES,
+    REGIONS,
+    SPRITE_SIZE,
+    SPRITES,
+    cat_at,
+    make_dataset,
+    place,
+    region_columns,
+    sprite,
+)
 
 # --- sprites -------------------------------------------------------------------
 
@@ -15,7 +25,7 @@ from helpers.sprites import CLASSES, REGIONS, SPRITES, cat_at, make_dataset, pla
 @pytest.mark.parametrize("name", sorted(SPRITES))
 def test_every_sprite_is_a_9x9_binary_image_with_ink_and_background(name):
     s = sprite(name)
-    assert s.shape == (9, 9)
+    assert s.shape == (9, 9) == (SPRITE_SIZE, SPRITE_SIZE)
     assert s.dtype == np.float64
     assert set(np.unique(s)) == {0.0, 1.0}
     assert 9 <= s.sum() < 81
