@@ -145,27 +145,20 @@ def render_frames(view, spec: ViewSpec) -> tuple[list[Frame], dict]:
     notebook shows); the view is left at them. Each frame runs the view's own
     ``update`` (compute, draw, describe, render) once.
     """
+    from .explorers.base import control_values
+
     slider = getattr(view, spec.slider)
     toggles = [getattr(view, name) for name in spec.toggles]
     committed = {"slider": slider.value, "toggles": tuple(t.value for t in toggles)}
-    for c in view.controls:
-        c.unobserve(view.update, names="value")
     frames = []
-    try:
-        for combo in itertools.product(*(t.options for t in toggles)):
+    with view.stepping():  # left at the committed values afterwards
+        for combo in itertools.product(*(control_values(t) for t in toggles)):
             for t, v in zip(toggles, combo):
                 t.value = v
-            for s in range(slider.min, slider.max + 1, slider.step):
+            for s in control_values(slider):
                 slider.value = s
                 view.update()
                 frames.append(Frame(s, tuple(combo), view.image.value, view.readout_text))
-    finally:
-        slider.value = committed["slider"]
-        for t, v in zip(toggles, committed["toggles"]):
-            t.value = v
-        for c in view.controls:
-            c.observe(view.update, names="value")
-        view.update()
     return frames, committed
 
 

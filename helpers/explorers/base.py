@@ -62,6 +62,13 @@ def toggle(description: str, options, value, tooltip: str):
 
 
 
+def control_values(control) -> list:
+    """Every value a control can take: a toggle's options, or a slider's positions from min to max."""
+    if isinstance(control, widgets.ToggleButtons):
+        return list(control.options)
+    return list(range(control.min, control.max + 1, control.step))
+
+
 class Explorer:
     """Base class of the live views. Subclasses set ``title`` and call :meth:`_build`."""
 
@@ -122,39 +129,47 @@ class Explorer:
 
     def _states(self) -> list[tuple]:
         """Every combination of the controls' values, or [] if there are more than MAX_CACHED_STATES."""
-        choices = []
-        for c in self.controls:
-            if isinstance(c, widgets.ToggleButtons):
-                choices.append(list(c.options))
-            else:
-                choices.append(list(range(c.min, c.max + 1, c.step)))
+        choices = [control_values(c) for c in self.controls]
         total = 1
         for values in choices:
             total *= len(values)
         return list(itertools.product(*choices)) if total <= self.MAX_CACHED_STATES else []
 
-    def _draw_all_states(self) -> None:
-        """Fill the frame cache with every state, without a flicker of the controls in the browser."""
-        if not self.cache_frames:
-            return
+    @contextlib.contextmanager
+    def stepping(self):
+        """Set the controls one state after another without a redraw on each change.
+
+        Inside, setting a control does not update the view, and a browser
+        showing it sees no change; on leaving, the controls get their values
+        back (the browser sees only those) and the view is drawn for them.
+        Used to draw states ahead (:attr:`cache_frames`) and by the book's
+        frame recorder (:func:`helpers.book_frames.render_frames`).
+        """
         saved = [c.value for c in self.controls]
         for c in self.controls:
             c.unobserve(self.update, names="value")
         try:
             with contextlib.ExitStack() as held:
                 for c in self.controls:
-                    held.enter_context(c.hold_sync())  # the browser sees only the values restored below
-                for values in self._states():
-                    for c, v in zip(self.controls, values):
-                        c.value = v
-                    if self._key() not in self._frame_cache:  # the state shown was drawn by update()
-                        self._frame()
+                    held.enter_context(c.hold_sync())
+                yield
                 for c, v in zip(self.controls, saved):
                     c.value = v
         finally:
             for c in self.controls:
                 c.observe(self.update, names="value")
         self.update()
+
+    def _draw_all_states(self) -> None:
+        """Fill the frame cache with every state, without a flicker of the controls in the browser."""
+        if not self.cache_frames:
+            return
+        with self.stepping():
+            for values in self._states():
+                for c, v in zip(self.controls, values):
+                    c.value = v
+                if self._key() not in self._frame_cache:  # the state shown was drawn by update()
+                    self._frame()
 
     def set_pixel_ratio(self, pixel_ratio: int) -> None:
         """Draw for ``pixel_ratio`` device pixels per CSS pixel (1 or 2) and show the picture at the same size.
