@@ -57,6 +57,12 @@ OPEN_TIMEOUT = 90
 RUN_TIMEOUT = 240
 WIDGET_TIMEOUT = 30
 REPAINT_TIMEOUT = 15
+
+
+def new_context(browser):
+    """A page context on the screen the browser tests use: 1400 x 1000 CSS pixels at 2 device pixels per
+    CSS pixel, as on most student laptops (the live views must draw their pictures for it)."""
+    return browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=2)
 READOUT_TIMEOUT = 5  # once the picture has changed
 
 

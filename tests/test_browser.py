@@ -65,8 +65,6 @@ MAX_MEDIAN_MS = float(os.environ.get("BROWSER_TEST_MAX_MEDIAN_MS", "400"))
 
 REPORT = bs.ROOT / "build" / "browser-report.json"
 
-#: The screen the pages are shown on: 2 device pixels per CSS pixel, as on most student laptops.
-PIXEL_RATIO = 2
 
 
 def _listing(items, max_lines: int = 25) -> str:
@@ -93,7 +91,7 @@ def browser_context(lab):
     """One browser and one context (so JupyterLab's scripts are cached) for the whole module."""
     with bs.chromium() as browser:
         # A high-density screen (most student laptops): the pictures must be drawn for it, and fast enough.
-        yield browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=PIXEL_RATIO)
+        yield bs.new_context(browser)
 
 
 @pytest.fixture

@@ -37,8 +37,7 @@ def voila():
 @pytest.fixture(scope="module")
 def context(voila):
     with bs.chromium() as browser:
-        # a high-density screen: the pictures must be drawn for it
-        yield browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=2)
+        yield bs.new_context(browser)
 
 
 def _expected_live_views(path) -> int:
