@@ -39,13 +39,16 @@ def test_sections_carry_prose_and_code_to_the_section_open_before_them():
     assert top[1].code == [3, 5] and "sub" in top[1].text
 
 
-def test_words_and_lines_are_counted_and_reading_time_follows_the_stated_speeds():
+def test_words_and_lines_are_counted_and_reading_time_follows_the_stated_speeds(tmp_path):
     nb = notebook(("md", "## A\nOne two three, **four** `five` <b>six</b> $\\alpha$."),
                   ("code", "a = 1\n\n# read\nb = 2"))
     (section,) = top_sections(nb)
     assert section_times.prose_words(section) == 6  # one..five, six; the tag and \alpha are not words
     assert section_times.code_lines(nb, section) == 3
-    assert section_times.PROSE_WPM == 150 and section_times.CODE_LPM == 15
+    path = tmp_path / "99_tiny.ipynb"
+    nbformat.write(nb, path)
+    (row,) = section_times.table(path, run=False)
+    assert row["read_min"] == pytest.approx(6 / 150 + 3 / 15)  # the speeds the table's header states
 
 
 def test_cell_seconds_reads_nbclient_timing_and_is_zero_for_a_cell_that_did_not_run():
