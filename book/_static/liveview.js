@@ -17,15 +17,13 @@
       var frame = data.frames[key];
       if (!frame) { return; }
       output.textContent = range.value;
-      range.setAttribute("aria-valuetext", range.value);
       image.src = frame[0];
       image.alt = frame[1];
       readout.textContent = frame[1];
     }
     var controls = figure.querySelector(".book-live-view-controls");
     if (controls) { controls.hidden = false; }  // hidden until this script runs: without it they could not move
-    range.addEventListener("input", show);
-    range.addEventListener("change", show);
+    range.addEventListener("input", show);  // every move: dragging, arrow keys, Home and End
     groups.forEach(function (g) { g.addEventListener("change", show); });
   }
   function init() {
