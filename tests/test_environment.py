@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 import re
 
+import pytest
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
@@ -63,7 +65,8 @@ def test_core_packages_are_declared():
     assert {"numpy", "matplotlib", "ipywidgets", "jupyterlab", "nbval", "pytest"} <= _pyproject_packages()
 
 
-_BOUND = re.compile(r"^([A-Za-z0-9_.\-]+)\s*>=\s*([0-9][0-9.]*)$")
+#: ``name>=X.Y``, optionally only from a Python version on (the book's packages: ``; python_version >= '3.11'``).
+_BOUND = re.compile(r"^([A-Za-z0-9_.\-]+)\s*>=\s*([0-9][0-9.]*)(\s*;\s*python_version\s*>=\s*'[0-9.]+')?$")
 
 
 def _bounds(requirements) -> dict[str, str]:
@@ -71,7 +74,8 @@ def _bounds(requirements) -> dict[str, str]:
     bounds = {}
     for req in requirements:
         match = _BOUND.match(req.strip())
-        assert match, f"{req!r}: write every requirement as name>=X.Y (a tested lower bound, no upper bound)"
+        assert match, (f"{req!r}: write every requirement as name>=X.Y (a tested lower bound, no upper bound), "
+                       "with at most a marker python_version >= 'X.Y'")
         bounds[_name(match.group(1))] = match.group(2)
     return bounds
 
@@ -105,3 +109,10 @@ def test_python_bound_agrees_with_conda_and_nox():
               for t in node.targets if isinstance(t, ast.Name) and isinstance(node.value, ast.Constant)}
     assert requires == f">={consts['OLDEST_PYTHON']}", (
         f"noxfile.py's oldest session runs Python {consts['OLDEST_PYTHON']}, pyproject.toml requires {requires!r}")
+
+
+def test_the_bound_rule_takes_a_python_marker_and_nothing_looser():
+    assert _bounds(["sphinx>=9.0.4; python_version >= '3.11'", "numpy>=1.24"]) == {"sphinx": "9.0.4", "numpy": "1.24"}
+    for loose in ("numpy", "numpy<2", "numpy>=1.24,<2", "numpy>=1.24; sys_platform == 'linux'"):
+        with pytest.raises(AssertionError, match="write every requirement"):
+            _bounds([loose])
